@@ -1,0 +1,118 @@
+"""The plain-Python evaluator of rule rows: the explainer, and the cross-check of durable-rules.
+
+For each clause it reports every condition group as met (True), unmet (False) or
+awaiting an officer's judgement (None). A clause "fires" when no group is False; it is
+eligible when every group is True, and needs review when some group is None.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .operators import Operator
+from .rulebook import ClauseSpec, Cond, RuleBook
+
+VALIDITY_FACT = "as_of"
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    conditions: tuple[Cond, ...]
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class ClauseOutcome:
+    clause: ClauseSpec
+    in_window: bool
+    groups: tuple[GroupOutcome, ...]
+
+    @property
+    def fires(self) -> bool:
+        return self.in_window and all(g.met is not False for g in self.groups)
+
+    @property
+    def status(self) -> str:
+        if not self.fires:
+            return "unmet"
+        return "needs_review" if any(g.met is None for g in self.groups) else "eligible"
+
+    @property
+    def total(self) -> int:
+        return len(self.groups) + 1  # + the validity window
+
+    @property
+    def met(self) -> int:
+        return sum(1 for g in self.groups if g.met is True) + (1 if self.in_window else 0)
+
+
+def like_regex(pattern: str) -> re.Pattern:
+    """`重庆市*产业创新中心`: each * stands for one or more characters; the whole value must match."""
+    return re.compile(".+".join(re.escape(part) for part in pattern.split("*")), re.S)
+
+
+def condition_holds(cond: Cond, facts: dict, as_of: int, clause: ClauseSpec) -> bool | None:
+    op = cond.operator
+    if op == Operator.REVIEW:
+        return None
+    if cond.fact not in facts:
+        return False
+    v = facts[cond.fact]
+    x = cond.value
+    if op == Operator.EXISTS:
+        return True
+    if op == Operator.EQ:
+        return v == x
+    if op == Operator.NEQ:
+        return v != x
+    if op == Operator.IN:
+        return v in x
+    if op == Operator.NOT_IN:
+        return v not in x
+    if op == Operator.GT:
+        return v > x
+    if op == Operator.GTE:
+        return v >= x
+    if op == Operator.LT:
+        return v < x
+    if op == Operator.LTE:
+        return v <= x
+    if op == Operator.CONTAINS:
+        return x in v
+    if op == Operator.CONTAINS_ALL:
+        return all(item in v for item in x)
+    if op == Operator.CONTAINS_ANY:
+        return any(item in v for item in x)
+    if op == Operator.IN_WINDOW:
+        # "Newly recognised": on or after the clause's start, before its end, and not after as_of.
+        return clause.start <= v <= as_of and (clause.end is None or v < clause.end)
+    if op == Operator.LIKE:
+        return like_regex(x).fullmatch(v) is not None
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def group_holds(group: tuple[Cond, ...], facts: dict, as_of: int, clause: ClauseSpec) -> bool | None:
+    results = [condition_holds(c, facts, as_of, clause) for c in group]
+    if any(r is True for r in results):
+        return True
+    if any(r is None for r in results):
+        return None
+    return False
+
+
+def clause_in_window(clause: ClauseSpec, as_of: int) -> bool:
+    return clause.start <= as_of and (clause.end is None or as_of < clause.end)
+
+
+def evaluate_clause(clause: ClauseSpec, facts: dict, as_of: int) -> ClauseOutcome:
+    groups = tuple(GroupOutcome(g, group_holds(g, facts, as_of, clause)) for g in clause.groups)
+    return ClauseOutcome(clause, clause_in_window(clause, as_of), groups)
+
+
+def evaluate(book: RuleBook, facts: dict, as_of: int) -> list[ClauseOutcome]:
+    """Every evaluated clause's outcome, in catalogue order. `facts` must be normalised."""
+    return [evaluate_clause(c, facts, as_of) for c in book.evaluated_clauses]
+
+
+def fired_codes(book: RuleBook, facts: dict, as_of: int) -> set[str]:
+    return {o.clause.code for o in evaluate(book, facts, as_of) if o.fires}

@@ -1,0 +1,214 @@
+"""Fact types and condition operators: which operator fits which type, and how values are normalised.
+
+Everything the engine sees passes through `normalise_facts` first: durable-rules compares
+numbers and strings as text and cannot parse floats written with an exponent, so every
+value reaching it is a bool, an int or a string (dates as epoch days, ratios as integer
+hundredths of a percent, money as integer yuan).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+EPOCH = dt.date(1970, 1, 1)
+MAX_TEXT = 200
+MAX_LIST = 50
+
+
+class FactType(models.TextChoices):
+    BOOL = "bool", _("Yes / no")
+    INT = "int", _("Whole number")
+    MONEY = "money", _("Amount in yuan")
+    RATIO = "ratio", _("Percentage (up to 2 decimals)")
+    DATE = "date", _("Date")
+    ENUM = "enum", _("One of a list")
+    MULTI = "multi_enum", _("Several of a list")
+    TEXT = "text", _("Text")
+
+
+class Operator(models.TextChoices):
+    EQ = "eq", _("equals")
+    NEQ = "neq", _("does not equal")
+    IN = "in", _("is one of")
+    NOT_IN = "not_in", _("is none of")
+    GT = "gt", _("greater than")
+    GTE = "gte", _("at least")
+    LT = "lt", _("less than")
+    LTE = "lte", _("at most")
+    CONTAINS = "contains", _("includes")
+    CONTAINS_ALL = "contains_all", _("includes all of")
+    CONTAINS_ANY = "contains_any", _("includes any of")
+    IN_WINDOW = "in_window", _("falls within the clause's validity window")
+    LIKE = "like", _("matches the pattern (* = one or more characters)")
+    EXISTS = "exists", _("is stated")
+    REVIEW = "review", _("needs an officer's judgement")
+
+
+NUMERIC = {FactType.INT, FactType.MONEY, FactType.RATIO, FactType.DATE}
+OPERATORS_BY_TYPE: dict[str, set[str]] = {
+    FactType.BOOL: {Operator.EQ, Operator.NEQ},
+    FactType.INT: {Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTE, Operator.LT, Operator.LTE},
+    FactType.MONEY: {Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTE, Operator.LT, Operator.LTE},
+    FactType.RATIO: {Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTE, Operator.LT, Operator.LTE},
+    FactType.DATE: {Operator.GT, Operator.GTE, Operator.LT, Operator.LTE, Operator.IN_WINDOW},
+    FactType.ENUM: {Operator.EQ, Operator.NEQ, Operator.IN, Operator.NOT_IN},
+    FactType.MULTI: {Operator.CONTAINS, Operator.CONTAINS_ALL, Operator.CONTAINS_ANY},
+    FactType.TEXT: {Operator.EQ, Operator.NEQ, Operator.LIKE},
+}
+for _ops in OPERATORS_BY_TYPE.values():
+    _ops.update({Operator.EXISTS, Operator.REVIEW})
+LIST_OPERATORS = {Operator.IN, Operator.NOT_IN, Operator.CONTAINS_ALL, Operator.CONTAINS_ANY}
+VALUELESS_OPERATORS = {Operator.IN_WINDOW, Operator.EXISTS, Operator.REVIEW}
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    code: str
+    type: str
+    label_zh: str = ""
+    label_en: str = ""
+    choices: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+@dataclass
+class FactError(Exception):
+    """A stated value that cannot be used; `field` names the fact."""
+
+    field: str
+    code: str
+    message: str
+    extra: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return f"{self.field}: {self.message}"
+
+
+def date_to_days(value: dt.date) -> int:
+    return (value - EPOCH).days
+
+
+def days_to_date(days: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=days)
+
+
+def parse_iso_date(raw, field_name: str) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    if not isinstance(raw, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise FactError(field_name, "invalid_date", "Expected a date written YYYY-MM-DD.")
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise FactError(field_name, "invalid_date", f"{raw} is not a real date.") from None
+    if not (1900 <= value.year <= 2200):
+        raise FactError(field_name, "invalid_date", "Dates must lie between 1900 and 2200.")
+    return value
+
+
+def _ratio_to_hundredths(raw, field_name: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise FactError(field_name, "invalid_type", "Expected a percentage such as 12.5.")
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise FactError(field_name, "invalid_type", "Expected a percentage such as 12.5.") from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise FactError(field_name, "invalid_precision", "Percentages take at most two decimals.")
+    return int(value * 100)
+
+
+def normalise_value(spec: FactSpec, raw, field_name: str | None = None):
+    """One stated value in the engine's representation, or FactError."""
+    name = field_name or spec.code
+    t = spec.type
+    if raw is None:
+        raise FactError(name, "null", "A stated fact cannot be null; leave it out instead.")
+    if t == FactType.BOOL:
+        if not isinstance(raw, bool):
+            raise FactError(name, "invalid_type", "Expected true or false.")
+        return raw
+    if t in (FactType.INT, FactType.MONEY):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2**53:
+                raw = int(raw)
+            else:
+                raise FactError(name, "invalid_type", "Expected a whole number.")
+        value = raw
+    elif t == FactType.RATIO:
+        value = _ratio_to_hundredths(raw, name)
+    elif t == FactType.DATE:
+        return date_to_days(parse_iso_date(raw, name))
+    elif t == FactType.ENUM:
+        if not isinstance(raw, str) or raw not in spec.choices:
+            raise FactError(name, "invalid_choice", f"Expected one of: {', '.join(spec.choices)}.")
+        return raw
+    elif t == FactType.MULTI:
+        if not isinstance(raw, list) or len(raw) > MAX_LIST:
+            raise FactError(name, "invalid_type", f"Expected a list of at most {MAX_LIST} choices.")
+        bad = [v for v in raw if not isinstance(v, str) or v not in spec.choices]
+        if bad:
+            raise FactError(name, "invalid_choice", f"Unknown choices {bad!r}; expected some of: {', '.join(spec.choices)}.")
+        return sorted(set(raw))
+    elif t == FactType.TEXT:
+        if not isinstance(raw, str) or len(raw) > MAX_TEXT:
+            raise FactError(name, "invalid_type", f"Expected text of at most {MAX_TEXT} characters.")
+        return raw.strip()
+    else:  # pragma: no cover - FactType is closed
+        raise FactError(name, "invalid_type", f"Unknown fact type {t}.")
+    lo = spec.min_value if spec.min_value is not None else (0 if t in (FactType.MONEY, FactType.RATIO) else None)
+    if lo is not None and value < lo:
+        raise FactError(name, "out_of_range", f"Must be at least {lo}.")
+    hi = spec.max_value
+    if t == FactType.RATIO and hi is None:
+        hi = 10000
+    if hi is None:
+        hi = 10**15
+    if value > hi:
+        raise FactError(name, "out_of_range", f"Must be at most {hi if t != FactType.RATIO else hi / 100}.")
+    return value
+
+
+def normalise_facts(vocabulary: dict[str, FactSpec], facts) -> dict:
+    """Validate an applicant's facts against the vocabulary; raise FactError naming the first bad field."""
+    if not isinstance(facts, dict):
+        raise FactError("facts", "invalid_type", "Expected an object mapping fact codes to values.")
+    out = {}
+    for code, raw in facts.items():
+        spec = vocabulary.get(code)
+        if spec is None:
+            raise FactError(f"facts.{code}", "unknown_fact", f"Unknown fact {code!r}; see GET /api/v1/facts/.")
+        out[code] = normalise_value(spec, raw, f"facts.{code}")
+    return out
+
+
+def normalise_condition_value(spec: FactSpec, operator: str, value):
+    """A condition's value in the engine's representation; raise FactError (field 'value') when it does not fit."""
+    if operator not in OPERATORS_BY_TYPE[spec.type]:
+        raise FactError("operator", "operator_mismatch", f"Operator {operator!r} does not fit a {spec.type} fact.")
+    if operator in VALUELESS_OPERATORS:
+        if value not in (None, "", []):
+            raise FactError("value", "unexpected_value", f"Operator {operator!r} takes no value.")
+        return None
+    if operator == Operator.LIKE:
+        if not isinstance(value, str) or "*" not in value or len(value) > MAX_TEXT:
+            raise FactError("value", "invalid_pattern", "A pattern is text with at least one * wildcard.")
+        return value
+    if spec.type == FactType.MULTI:
+        item_spec = FactSpec(spec.code, FactType.ENUM, choices=spec.choices)
+        if operator == Operator.CONTAINS:
+            return normalise_value(item_spec, value, "value")
+        if not isinstance(value, list) or not value:
+            raise FactError("value", "invalid_type", "Expected a non-empty list of choices.")
+        return sorted({normalise_value(item_spec, v, "value") for v in value})
+    if operator in LIST_OPERATORS:
+        if not isinstance(value, list) or not value:
+            raise FactError("value", "invalid_type", "Expected a non-empty list.")
+        return [normalise_value(spec, v, "value") for v in value]
+    return normalise_value(spec, value, "value")

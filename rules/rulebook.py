@@ -1,0 +1,63 @@
+"""A rule version as plain, immutable data: what both evaluators and the compiler read.
+
+Built from the database by `rules.selectors.rulebook_for_version`; nothing here touches
+the database, so the engine and the explainer are pure functions of a RuleBook.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .operators import FactSpec
+
+
+@dataclass(frozen=True)
+class Cond:
+    fact: str
+    operator: str
+    value: object  # normalised (ints for dates and ratios, sorted lists for sets)
+    message_zh: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class ClauseSpec:
+    code: str
+    document: str
+    kind: str
+    position: int
+    amount_yuan: int | None
+    amount_kind: str
+    start: int  # epoch days, inclusive
+    end: int | None  # epoch days, exclusive
+    groups: tuple[tuple[Cond, ...], ...]  # AND of ORs
+    lead_bureau: str = ""
+    bureaus: tuple[str, ...] = ()
+    achievement: str = ""
+    document_start: int = 0  # the document's effective_from, for 就新、不重复
+    title_zh: str = ""
+    title_en: str = ""
+    article_key: str = ""
+    article_label: str = ""
+    quote: str = ""
+
+    @property
+    def evaluated(self) -> bool:
+        return self.kind != "framework"
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    version: int
+    clauses: tuple[ClauseSpec, ...]
+    vocabulary: dict[str, FactSpec] = field(hash=False, compare=False)
+    checksum: str = ""
+
+    def clause(self, code: str) -> ClauseSpec:
+        for c in self.clauses:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    @property
+    def evaluated_clauses(self) -> tuple[ClauseSpec, ...]:
+        return tuple(c for c in self.clauses if c.evaluated)

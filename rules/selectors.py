@@ -1,0 +1,114 @@
+"""Reads of the rule tables: the facts vocabulary, the current version, and RuleBooks."""
+from __future__ import annotations
+
+import threading
+
+from django.db.models import Prefetch
+
+from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleVersion
+from .operators import FactSpec, date_to_days, normalise_condition_value
+from .rulebook import ClauseSpec, Cond, RuleBook
+
+_books: dict[tuple[int, str], RuleBook] = {}
+_books_lock = threading.Lock()
+
+
+class NoPublishedVersion(LookupError):
+    pass
+
+
+def fact_specs() -> dict[str, FactSpec]:
+    return {f.code: fact_spec(f) for f in Fact.objects.order_by("section", "position", "code")}
+
+
+def fact_spec(f: Fact) -> FactSpec:
+    return FactSpec(
+        code=f.code,
+        type=f.type,
+        label_zh=f.label_zh,
+        label_en=f.label_en,
+        choices=tuple(f.choice_values()),
+        min_value=f.min_value,
+        max_value=f.max_value,
+    )
+
+
+def current_version() -> RuleVersion:
+    version = (
+        RuleVersion.objects.filter(status=RuleVersion.Status.PUBLISHED).order_by("-published_at", "-number").first()
+    )
+    if version is None:
+        raise NoPublishedVersion("No rule version is published; run `manage.py load_policies`.")
+    return version
+
+
+def version_by_number(number: int) -> RuleVersion:
+    return RuleVersion.objects.get(number=number)
+
+
+def clause_rules(version: RuleVersion):
+    return (
+        ClauseRule.objects.filter(version=version)
+        .select_related("clause", "clause__document", "clause__article", "lead_bureau")
+        .prefetch_related(
+            Prefetch(
+                "clauserulebureau_set",
+                queryset=ClauseRuleBureau.objects.select_related("bureau").order_by("position"),
+                to_attr="ordered_bureaus",
+            ),
+            Prefetch("conditions", queryset=Condition.objects.order_by("group", "position"), to_attr="ordered_conditions"),
+        )
+        .order_by("clause__position")
+    )
+
+
+def build_rulebook(version: RuleVersion) -> RuleBook:
+    vocabulary = fact_specs()
+    specs = []
+    for rule in clause_rules(version):
+        groups: dict[int, list[Cond]] = {}
+        for c in rule.ordered_conditions:
+            value = normalise_condition_value(vocabulary[c.fact_id], c.operator, c.value)
+            groups.setdefault(c.group, []).append(Cond(c.fact_id, c.operator, value, c.message_zh, c.message_en))
+        clause = rule.clause
+        specs.append(
+            ClauseSpec(
+                code=clause.code,
+                document=clause.document.code,
+                kind=clause.kind,
+                position=clause.position,
+                amount_yuan=rule.amount_yuan,
+                amount_kind=rule.amount_kind,
+                start=date_to_days(rule.effective_from),
+                end=date_to_days(rule.effective_to) if rule.effective_to else None,
+                groups=tuple(tuple(g) for _, g in sorted(groups.items())),
+                lead_bureau=rule.lead_bureau.short_name_zh,
+                bureaus=tuple(b.bureau.short_name_zh for b in rule.ordered_bureaus),
+                achievement=clause.achievement,
+                document_start=date_to_days(clause.document.effective_from),
+                title_zh=clause.title_zh,
+                title_en=clause.title_en,
+                article_key=clause.article.key,
+                article_label=clause.article.label_zh,
+                quote=clause.quote,
+            )
+        )
+    return RuleBook(version=version.number, clauses=tuple(specs), vocabulary=vocabulary, checksum=version.checksum)
+
+
+def rulebook_for_version(version: RuleVersion) -> RuleBook:
+    """Published versions are immutable, so their RuleBook is cached per process; drafts are rebuilt."""
+    if version.status != RuleVersion.Status.PUBLISHED:
+        return build_rulebook(version)
+    key = (version.number, version.checksum)
+    with _books_lock:
+        book = _books.get(key)
+    if book is None:
+        book = build_rulebook(version)
+        with _books_lock:
+            _books[key] = book
+    return book
+
+
+def engine_key(book: RuleBook) -> str:
+    return f"v{book.version}_{book.checksum[:12]}"

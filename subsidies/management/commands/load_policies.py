@@ -1,0 +1,19 @@
+"""manage.py load_policies: load the five documents, the facts vocabulary and the rules (idempotent)."""
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from subsidies.loading import FixtureError, policies_load
+
+
+class Command(BaseCommand):
+    help = "Load the five policy documents, the facts vocabulary and the clause rules from fixtures/ (idempotent)."
+
+    def handle(self, *args, **options):
+        try:
+            report = policies_load()
+        except FixtureError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+        if not report.changed:
+            self.stdout.write("Nothing changed: the database already holds these fixtures.")

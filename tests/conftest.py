@@ -1,0 +1,24 @@
+"""The default world: the five documents, the vocabulary and rule version 1, loaded once per test database."""
+import datetime as dt
+
+import pytest
+
+from subsidies.loading import policies_load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        policies_load()
+
+
+@pytest.fixture
+def book(db):
+    from rules.selectors import current_version, rulebook_for_version
+
+    return rulebook_for_version(current_version())
+
+
+@pytest.fixture
+def as_of():
+    return dt.date(2026, 6, 1)
