@@ -2,7 +2,7 @@
 
 It compiles a RuleBook's neutral rows into durable-rules JSON rulesets and evaluates
 normalised facts against them, returning the set of clause codes that fired. Each trap
-recorded in docs/durable-rules.md (from ../shared/notes) has a guard here:
+recorded in ../shared/notes/durable-rules.md has a guard here (docs/engine.md):
 
 * post() fires one rule only            -> facts are asserted (assert_fact), never posted.
 * unmatched fact + delete_state crashes -> every shard has a catch-all rule; a fact that is
