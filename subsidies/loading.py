@@ -20,7 +20,7 @@ from django.utils import timezone
 from rules.models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleVersion
 from rules.operators import FactSpec, normalise_condition_value
 
-from .models import Article, Bureau, Clause, Document, DocumentIssuer, Measure, MeasureBureau
+from .models import Article, Bureau, Clause, Document, DocumentIssuer, Measure, MeasureBureau, RoutingRule
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DOCUMENT_CODES = ("RIE", "PIC", "INC", "IIC", "FIM")
@@ -311,6 +311,21 @@ def publish_content(content: list[dict], *, note: str, actor=None) -> RuleVersio
     return version
 
 
+def load_routing(report: LoadReport, root: Path, bureaus: dict[str, Bureau]) -> None:
+    """Default routing rows, created only where none exists (administrators own them afterwards)."""
+    path = root / "routing.yaml"
+    if not path.exists():
+        return
+    for row in _read_yaml(path):
+        clause = Clause.objects.get(code=row["clause"])
+        _, created = RoutingRule.objects.get_or_create(
+            clause=clause,
+            defaults={"bureau": _bureau(bureaus, row["bureau"], f"routing {row['clause']}"),
+                      "two_stage": bool(row.get("two_stage")), "note": row.get("note", "")},
+        )
+        report.count("RoutingRule", created, False)
+
+
 def policies_load(*, root: Path = FIXTURES, actor=None) -> LoadReport:
     report = LoadReport()
     with transaction.atomic():
@@ -318,6 +333,7 @@ def policies_load(*, root: Path = FIXTURES, actor=None) -> LoadReport:
         docs = load_documents(report, root, bureaus)
         vocabulary = load_facts(report, root)
         content = load_clauses(report, root, docs, bureaus, vocabulary)
+        load_routing(report, root, bureaus)
         checksum = hashlib.sha256(rule_content(content).encode()).hexdigest()
         current = RuleVersion.objects.filter(status=RuleVersion.Status.PUBLISHED).order_by("-published_at").first()
         if current is None or current.checksum != checksum:

@@ -1,0 +1,48 @@
+"""统一社会信用代码 (unified social credit code) validation per GB 32100-2015.
+
+18 characters from a 31-character alphabet (no I, O, Z, S, V): registration authority (1),
+organisation category (1), administrative division (6), organisation code (9, GB 11714, with its
+own check digit), and a final check digit: 31 - (Σ value × weight mod 31), 31 written as 0.
+"""
+from __future__ import annotations
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+class CreditCodeError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def check_digit(first17: str) -> str:
+    total = sum(VALUE[ch] * w for ch, w in zip(first17, WEIGHTS))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def org_code_check_digit(first8: str) -> str:
+    """GB 11714 check character of the embedded 9-character organisation code."""
+    total = sum(VALUE[ch] * w for ch, w in zip(first8, ORG_WEIGHTS))
+    c = 11 - total % 11
+    return {10: "X", 11: "0"}.get(c, str(c))
+
+
+def validate_credit_code(raw: str) -> str:
+    """The normalised code, or CreditCodeError saying what is wrong."""
+    if not isinstance(raw, str):
+        raise CreditCodeError("invalid_type", "The unified social credit code must be text.")
+    code = raw.strip().upper()
+    if len(code) != 18:
+        raise CreditCodeError("invalid_length", "The unified social credit code has 18 characters.")
+    bad = sorted({ch for ch in code if ch not in VALUE})
+    if bad:
+        raise CreditCodeError("invalid_character", f"Characters not allowed in a credit code: {''.join(bad)} (I, O, Z, S, V are never used).")
+    if not code[2:8].isdigit():
+        raise CreditCodeError("invalid_division", "Characters 3–8 are the administrative division code: six digits.")
+    if check_digit(code[:17]) != code[17]:
+        raise CreditCodeError("invalid_check_digit", "The check digit (the 18th character) does not match: please check the code.")
+    return code

@@ -1,0 +1,10 @@
+"""The catalogue (cited, stable policy rows) and the applications made under it."""
+from .applications import (  # noqa: F401
+    Application,
+    ApplicationEvent,
+    Attachment,
+    Consultation,
+    Evaluation,
+    RoutingRule,
+)
+from .catalogue import Article, Bureau, Clause, Document, DocumentIssuer, Measure, MeasureBureau  # noqa: F401

@@ -1,0 +1,170 @@
+"""Applications under a clause: their state, routing to a bureau, evaluations, attachments and history.
+
+The state machine itself (states, transitions, who may do what) is declared once in
+`subsidies.workflow`; these models only store.
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Returned for changes")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Stage(models.TextChoices):
+    SINGLE = "single", _("Decision by the receiving bureau")
+    DISTRICT = "district", _("District 主管单位 review and recommendation")
+    CITY = "city", _("Municipal decision")
+
+
+class RoutingRule(models.Model):
+    """Which bureau receives applications under a clause; data an administrator changes.
+
+    `two_stage` (IIC-12): the applicant's district 主管单位 reviews and recommends first,
+    then `bureau` decides.
+    """
+
+    clause = models.OneToOneField("subsidies.Clause", on_delete=models.CASCADE, related_name="routing")
+    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, related_name="routed_clauses")
+    two_stage = models.BooleanField(default=False)
+    note = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.clause_id} → {self.bureau}"
+
+
+class Application(models.Model):
+    reference = models.CharField(max_length=32, unique=True, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="applications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    clause = models.ForeignKey("subsidies.Clause", on_delete=models.PROTECT, related_name="applications")
+    facts = models.JSONField(default=dict)
+    as_of = models.DateField(help_text=_("The date the facts are stated for (the check's as-of date)."))
+    amount_requested_yuan = models.BigIntegerField(null=True, blank=True)
+    amount_approved_yuan = models.BigIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    achievement_key = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text=_("The achievement supported (e.g. standard:GB/T 12345-2026); one achievement is approved once."),
+    )
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.SINGLE)
+    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="applications")
+    district_bureau = models.ForeignKey(
+        "subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="district_applications"
+    )
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    lock_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # 就新、不重复: one achievement is approved once, across clauses and policies.
+            models.UniqueConstraint(
+                fields=["achievement_key"],
+                condition=Q(status="approved") & ~Q(achievement_key=""),
+                name="one_approval_per_achievement",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="application_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested_yuan__isnull=True) | Q(amount_requested_yuan__gt=0),
+                name="application_requested_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_approved_yuan__isnull=True) | Q(amount_approved_yuan__gte=0),
+                name="application_approved_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["bureau", "status"]), models.Index(fields=["organisation", "status"])]
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = uuid.uuid4().hex[:12].upper()
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return f"{self.reference} {self.clause_id} ({self.status})"
+
+
+class ApplicationEvent(models.Model):
+    """One line of an application's history, written in the same transaction as the change."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=14, blank=True)
+    to_status = models.CharField(max_length=14, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.application_id}: {self.action} {self.from_status}→{self.to_status}"
+
+
+class Evaluation(models.Model):
+    """The engine's answer for an application at submission, with the rule version it used."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evaluations")
+    rule_version = models.ForeignKey("rules.RuleVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    as_of = models.DateField()
+    outcome = models.CharField(max_length=14, blank=True, help_text=_("eligible, needs_review or not_eligible"))
+    result = models.JSONField(default=dict, blank=True)
+    trace = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+def attachment_path(instance, filename):
+    return f"applications/{instance.application.reference}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class Consultation(models.Model):
+    """A co-responsible bureau consulted on an application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="consultations")
+    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, related_name="consultations")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
