@@ -110,3 +110,33 @@ class IndustryInnovationCentre(Carrier):
 
     def clean(self):
         validate_iic_name(self.name)
+
+
+class CentreChange(models.Model):
+    """IIC-16: a rename, change of lead unit, bankruptcy or restructuring, to be reported within 30 working days."""
+
+    class Kind(models.TextChoices):
+        RENAME = "rename", "更名"
+        LEAD_UNIT = "lead_unit_change", "牵头单位变更"
+        BANKRUPTCY = "bankruptcy", "破产"
+        RESTRUCTURING = "restructuring", "重组"
+
+    centre = models.ForeignKey(IndustryInnovationCentre, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    registered_on = models.DateField(help_text=_("Date the change registration (变更登记) was completed."))
+    due_on = models.DateField(help_text=_("30 working days after registration, on the official calendar."))
+    due_provisional = models.BooleanField(default=False)
+    reported_on = models.DateField(null=True, blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True)
+
+
+class CentreAnnualReport(models.Model):
+    """IIC-13: the 主管单位's annual assessment, reported to 市发展改革委 before year end."""
+
+    centre = models.ForeignKey(IndustryInnovationCentre, on_delete=models.CASCADE, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField()
+    submitted_on = models.DateField(null=True, blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "year"], name="one_annual_report_per_year")]
