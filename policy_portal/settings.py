@@ -121,15 +121,19 @@ CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an anonymous caller gets 401 with WWW-Authenticate: Token.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "policy_portal.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "policy_portal.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"eligibility": env.str("PORTAL_CHECK_RATE", default="120/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "eligibility": env.str("PORTAL_CHECK_RATE", default="120/min"),
+        "login": env.str("PORTAL_LOGIN_RATE", default="20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chongqing policy portal API",
@@ -137,6 +141,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One component per choice set, named after its model enum (the API reuses them).
+    "ENUM_NAME_OVERRIDES": {
+        "OperatorEnum": "rules.operators.Operator",
+        "FactTypeEnum": "rules.operators.FactType",
+        "ClauseKindEnum": "subsidies.models.Clause.Kind",
+        "AmountKindEnum": "rules.models.ClauseRule.AmountKind",
+        "BureauLevelEnum": "subsidies.models.Bureau.Level",
+    },
 }
 
 LOGGING = {

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("subsidies.urls_api")),
     path("api/v1/", include("eligibility.urls_api")),
+    path("api/v1/", include("accounts.urls_api")),
+    path("api/v1/", include("subsidies.urls_api_applications")),
     path("", include("subsidies.urls")),
     path("", include("eligibility.urls")),
 ]

@@ -15,11 +15,10 @@ def credit_code(n: int) -> str:
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
-    password = factory.PostGenerationMethodCall("set_password", "pw-123456!")
+    password = factory.django.Password("pw-123456!")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

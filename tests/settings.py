@@ -10,3 +10,11 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/policy
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from policy_portal.settings import *  # noqa: E402,F401,F403
+
+# Fast hashing: tests create many users; production keeps Django's PBKDF2 default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# One test database per pytest process, so concurrent runs on one machine never drop each other's
+# (pytest-xdist appends its worker suffix to this name).
+DATABASES["default"]["TEST"] = {"NAME": f"test_policy_portal_{os.getpid()}"}  # noqa: F405
+MEDIA_ROOT = VAR_DIR / f"test-media-{os.getpid()}"  # noqa: F405

@@ -1,0 +1,261 @@
+"""Applications API: create, read, edit, submit, decide and the other declared transitions; attachments."""
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsApplicant, IsApplicantOrOfficerOrAdmin, IsBureauOfficer
+from policy_portal.exceptions import DomainError, NotAllowed, NotFound
+from rest_framework.pagination import LimitOffsetPagination
+
+from policy_portal.pagination import get_paginated_response
+
+from .models import Application
+from .selectors_applications import allowed_actions, application_detail, application_queue
+from .services import application_create, application_submit, application_transition, application_update
+from .services.attachments import attachment_add
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    reason = serializers.CharField()
+    data = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+
+class EvaluationSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    outcome = serializers.CharField()
+    rule_version = serializers.IntegerField(source="rule_version.number", allow_null=True, default=None)
+    as_of = serializers.DateField()
+    result = serializers.JSONField()
+    trace = serializers.JSONField()
+    error = serializers.CharField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class ApplicationSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    clause = serializers.CharField(source="clause.code")
+    clause_title_zh = serializers.CharField(source="clause.title_zh")
+    organisation = serializers.CharField(source="organisation.name")
+    district = serializers.CharField(source="organisation.district")
+    status = serializers.CharField()
+    stage = serializers.CharField()
+    bureau = serializers.CharField(source="bureau.short_name_zh", allow_null=True, default=None)
+    district_bureau = serializers.CharField(source="district_bureau.short_name_zh", allow_null=True, default=None)
+    amount_requested_yuan = serializers.IntegerField(allow_null=True)
+    amount_approved_yuan = serializers.IntegerField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    lock_version = serializers.IntegerField()
+
+
+class ApplicationDetailSerializer(ApplicationSummarySerializer):
+    facts = serializers.JSONField()
+    as_of = serializers.DateField()
+    description = serializers.CharField()
+    achievement_key = serializers.CharField()
+    evaluation = serializers.SerializerMethodField()
+    events = EventSerializer(many=True)
+    attachments = AttachmentSerializer(many=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    @extend_schema(responses=EvaluationSerializer(allow_null=True))
+    def get_evaluation(self, app) -> dict | None:
+        latest = next(iter(app.evaluations.all()), None)
+        return EvaluationSerializer(latest).data if latest else None
+
+    def get_allowed_actions(self, app) -> list[str]:
+        return allowed_actions(self.context["request"].user, app)
+
+
+def _detail_response(request, app_id, code=status.HTTP_200_OK):
+    app = application_detail(request.user, app_id)
+    if app is None:
+        raise NotFound("not_found", "No such application.")
+    return Response(ApplicationDetailSerializer(app, context={"request": request}).data, status=code)
+
+
+class ApplicationListApi(APIView):
+    permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
+
+    class FilterSerializer(serializers.Serializer):
+        clause = serializers.CharField(required=False, max_length=16)
+        status = serializers.ChoiceField(required=False, choices=[s for s, _ in Application._meta.get_field("status").choices])
+        district = serializers.CharField(required=False, max_length=40)
+        submitted_from = serializers.DateField(required=False)
+        submitted_to = serializers.DateField(required=False)
+        q = serializers.CharField(required=False, max_length=100)
+
+    class InputSerializer(serializers.Serializer):
+        clause = serializers.CharField(max_length=16)
+        facts = serializers.DictField()
+        amount_requested_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+        description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        as_of = serializers.DateField(required=False)
+        achievement_key = serializers.CharField(required=False, allow_blank=True, max_length=160)
+
+    @extend_schema(parameters=[FilterSerializer], responses=ApplicationSummarySerializer(many=True),
+                   summary="Applications the caller may see")
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        return get_paginated_response(
+            pagination_class=LimitOffsetPagination, serializer_class=ApplicationSummarySerializer,
+            queryset=application_queue(request.user, **filters.validated_data), request=request, view=self,
+        )
+
+    @extend_schema(
+        request=InputSerializer, responses={201: ApplicationDetailSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                     description="Repeat a create safely: the same key returns the same draft.")],
+        summary="Start a draft application under one clause",
+    )
+    def post(self, request):
+        if not IsApplicant().has_permission(request, self):
+            raise NotAllowed("not_applicant", "Only applicant organisations can apply.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        app = application_create(
+            actor=request.user, clause_code=v["clause"], facts=v["facts"],
+            amount_requested_yuan=v.get("amount_requested_yuan"), description=v.get("description", ""),
+            as_of=v.get("as_of"), achievement_key=v.get("achievement_key", ""),
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
+        )
+        return _detail_response(request, app.pk, status.HTTP_201_CREATED)
+
+
+class ApplicationDetailApi(APIView):
+    permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
+
+    class UpdateSerializer(serializers.Serializer):
+        facts = serializers.DictField(required=False)
+        amount_requested_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+        description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        achievement_key = serializers.CharField(required=False, allow_blank=True, max_length=160)
+
+    @extend_schema(responses=ApplicationDetailSerializer, summary="One application with its evaluation and history")
+    def get(self, request, pk: int):
+        return _detail_response(request, pk)
+
+    @extend_schema(request=UpdateSerializer, responses=ApplicationDetailSerializer, summary="Edit a draft or returned application")
+    def patch(self, request, pk: int):
+        if application_detail(request.user, pk) is None:
+            raise NotFound("not_found", "No such application.")
+        data = self.UpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        application_update(actor=request.user, application_id=pk, **data.validated_data)
+        return _detail_response(request, pk)
+
+
+class ApplicationSubmitApi(APIView):
+    permission_classes = [IsAuthenticated, IsApplicant]
+
+    @extend_schema(request=None, responses=ApplicationDetailSerializer, summary="Submit (idempotent)")
+    def post(self, request, pk: int):
+        if application_detail(request.user, pk) is None:
+            raise NotFound("not_found", "No such application.")
+        application_submit(actor=request.user, application_id=pk)
+        return _detail_response(request, pk)
+
+
+class ApplicationDecideApi(APIView):
+    permission_classes = [IsAuthenticated, IsBureauOfficer]
+
+    class InputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["approve", "reject", "return"])
+        amount_approved_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        lock_version = serializers.IntegerField(required=False, min_value=0)
+
+    @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer, summary="Approve, reject or return")
+    def post(self, request, pk: int):
+        if application_detail(request.user, pk) is None:
+            raise NotFound("not_found", "No such application.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        application_transition(
+            actor=request.user, application_id=pk, action=v["decision"], reason=v.get("reason", ""),
+            amount_approved_yuan=v.get("amount_approved_yuan"), expected_lock_version=v.get("lock_version"),
+        )
+        return _detail_response(request, pk)
+
+
+class ApplicationActionApi(APIView):
+    """withdraw, resubmit (applicant); start_review, recommend, reassign (officer)."""
+
+    permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
+    action_name = ""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        to_bureau = serializers.CharField(required=False, max_length=40)
+        lock_version = serializers.IntegerField(required=False, min_value=0)
+
+    @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer,
+                   description="For reassign, the answer is the summary: the application leaves the caller's queue.")
+    def post(self, request, pk: int):
+        if application_detail(request.user, pk) is None:
+            raise NotFound("not_found", "No such application.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        app = application_transition(actor=request.user, application_id=pk, action=self.action_name,
+                                     reason=v.get("reason", ""), to_bureau=v.get("to_bureau"),
+                                     expected_lock_version=v.get("lock_version"))
+        if application_detail(request.user, pk) is None:
+            # Handed over (reassigned): the caller no longer sees it, so only the summary comes back.
+            return Response(ApplicationSummarySerializer(app).data)
+        return _detail_response(request, pk)
+
+
+class AttachmentListApi(APIView):
+    permission_classes = [IsAuthenticated, IsApplicant]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+        responses={201: AttachmentSerializer}, summary="Attach a file (PDF, PNG, JPEG, DOCX, XLSX; at most 10 MB)",
+    )
+    def post(self, request, pk: int):
+        if application_detail(request.user, pk) is None:
+            raise NotFound("not_found", "No such application.")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError("required", "Attach a file in the field 'file'.", "file")
+        attachment = attachment_add(actor=request.user, application_id=pk, upload=upload)
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownloadApi(APIView):
+    permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="Download an attachment")
+    def get(self, request, pk: int, attachment_id: int):
+        app = application_detail(request.user, pk)
+        attachment = app and next((a for a in app.attachments.all() if a.pk == attachment_id), None)
+        if attachment is None:
+            raise NotFound("not_found", "No such attachment.")
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)

@@ -1,0 +1,75 @@
+"""Reads of applications: who may see what, the officers' queue with filters, one application in full."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import Role
+from accounts.selectors import bureau_of, organisation_of, role_of
+
+from .models import Application, ApplicationEvent, Evaluation
+from .models.applications import Stage
+from .workflow import OFFICER, OWNER, TRANSITIONS
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """Applicants see their organisation's; officers their bureau's (routed, or under their district review)."""
+    base = Application.objects.select_related("clause", "organisation", "bureau", "district_bureau")
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return base
+    if role == Role.APPLICANT:
+        return base.filter(organisation=organisation_of(user))
+    if role == Role.OFFICER:
+        bureau = bureau_of(user)
+        return base.filter(Q(bureau=bureau) | Q(district_bureau=bureau)).exclude(status="draft")
+    return base.none()
+
+
+def application_queue(
+    user, *, clause: str | None = None, status: str | None = None, district: str | None = None,
+    submitted_from: dt.date | None = None, submitted_to: dt.date | None = None, q: str | None = None,
+) -> QuerySet[Application]:
+    qs = visible_applications(user)
+    if clause:
+        qs = qs.filter(clause__code=clause)
+    if status:
+        qs = qs.filter(status=status)
+    if district:
+        qs = qs.filter(organisation__district=district)
+    if submitted_from:
+        qs = qs.filter(submitted_at__date__gte=submitted_from)
+    if submitted_to:
+        qs = qs.filter(submitted_at__date__lte=submitted_to)
+    if q:
+        qs = qs.filter(Q(reference__icontains=q) | Q(organisation__name__icontains=q) | Q(description__icontains=q))
+    return qs.order_by("-submitted_at", "-created_at", "-pk")
+
+
+def application_detail(user, application_id) -> Application | None:
+    return (
+        visible_applications(user)
+        .prefetch_related(
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")),
+            Prefetch("evaluations", queryset=Evaluation.objects.select_related("rule_version").order_by("-created_at", "-pk")),
+            "attachments",
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+
+
+def allowed_actions(user, app: Application) -> list[str]:
+    """The transitions this user may take now (what the pages offer as buttons)."""
+    role = role_of(user)
+    acting = app.district_bureau_id if app.stage == Stage.DISTRICT else app.bureau_id
+    out = []
+    for name, t in TRANSITIONS.items():
+        if app.status not in t.sources or app.stage not in t.stages:
+            continue
+        if t.actor == OWNER and role == Role.APPLICANT and organisation_of(user).pk == app.organisation_id:
+            out.append(name)
+        elif t.actor == OFFICER and role == Role.OFFICER and bureau_of(user).pk == acting:
+            out.append(name)
+    return out

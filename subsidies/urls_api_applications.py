@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import apis_applications as apis
+
+urlpatterns = [
+    path("applications/", apis.ApplicationListApi.as_view(), name="api-applications"),
+    path("applications/<int:pk>/", apis.ApplicationDetailApi.as_view(), name="api-application"),
+    path("applications/<int:pk>/submit/", apis.ApplicationSubmitApi.as_view(), name="api-application-submit"),
+    path("applications/<int:pk>/decide/", apis.ApplicationDecideApi.as_view(), name="api-application-decide"),
+    path("applications/<int:pk>/attachments/", apis.AttachmentListApi.as_view(), name="api-application-attachments"),
+    path("applications/<int:pk>/attachments/<int:attachment_id>/", apis.AttachmentDownloadApi.as_view(),
+         name="api-application-attachment"),
+]
+for action in ("withdraw", "resubmit", "start_review", "recommend", "reassign"):
+    urlpatterns.append(
+        path(f"applications/<int:pk>/{action.replace('_', '-')}/",
+             apis.ApplicationActionApi.as_view(action_name=action), name=f"api-application-{action}")
+    )
