@@ -187,11 +187,16 @@ class _Compiled:
 
 
 class Engine:
-    """One per process: compiled rule versions under unique ruleset names, evaluated serially."""
+    """One per process: compiled rule versions under unique ruleset names, evaluated serially.
 
-    def __init__(self):
+    At most `max_compiled` versions stay compiled; the least recently used is freed when
+    another is compiled (replaying an old decision recompiles its version in milliseconds).
+    """
+
+    def __init__(self, max_compiled: int = 8):
         self._lock = threading.RLock()
-        self._compiled: dict[str, _Compiled] = {}
+        self.max_compiled = max_compiled
+        self._compiled: dict[str, _Compiled] = {}  # in least-recently-used order
         self._names = itertools.count(1)
         self._sids = itertools.count(1)
         self._pid = os.getpid()
@@ -212,6 +217,7 @@ class Engine:
         with self._lock:
             self._after_fork()
             if key in self._compiled:
+                self._compiled[key] = self._compiled.pop(key)  # most recently used last
                 return
             shards = compile_rulebook(book)
             handles, codes = [], {}
@@ -228,6 +234,8 @@ class Engine:
                     if rule_name != CATCH_ALL:
                         codes[rule_name] = clauses[int(rule_name[1:])].code
             self._compiled[key] = _Compiled(key, handles, codes)
+            for old in list(self._compiled.values())[: max(0, len(self._compiled) - self.max_compiled)]:
+                self.release(old.key)
 
     def evaluate(self, key: str, book: RuleBook, facts: dict, as_of: int) -> set[str]:
         """The codes of every clause whose rule fires for these normalised facts on `as_of` (epoch days)."""

@@ -42,6 +42,7 @@ class RuleVersion(models.Model):
         IN_REVIEW = "in_review", _("In review")
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
+        REJECTED = "rejected", _("Rejected in review")
 
     number = models.PositiveIntegerField(unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -54,6 +55,9 @@ class RuleVersion(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
@@ -134,3 +138,34 @@ class Condition(models.Model):
 
     def __str__(self):
         return f"{self.fact_id} {self.operator} {self.value!r}"
+
+
+class RuleEvent(models.Model):
+    """Audit trail of the rule tables: drafts, edits, reviews, publications, rollbacks."""
+
+    version = models.ForeignKey(RuleVersion, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class GoldenCase(models.Model):
+    """A case of the library: facts on a date and what a clause must answer. Run before every publish."""
+
+    class Expected(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+
+    name = models.CharField(max_length=200, unique=True)
+    clause = models.ForeignKey("subsidies.Clause", on_delete=models.CASCADE, related_name="golden_cases")
+    as_of = models.DateField()
+    facts = models.JSONField(default=dict)
+    expected = models.CharField(max_length=14, choices=Expected.choices)
+    amount_yuan = models.BigIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=80, blank=True, help_text=_("The YAML file it was loaded from, if any."))
+
+    def __str__(self):
+        return self.name

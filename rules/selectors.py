@@ -112,3 +112,38 @@ def rulebook_for_version(version: RuleVersion) -> RuleBook:
 
 def engine_key(book: RuleBook) -> str:
     return f"v{book.version}_{book.checksum[:12]}"
+
+
+def version_content(version: RuleVersion) -> list[dict]:
+    """A version's rules in the canonical shape whose SHA-256 is its checksum (see subsidies.loading)."""
+    out = []
+    for rule in clause_rules(version):
+        out.append(
+            {
+                "clause": rule.clause.code,
+                "title_zh": rule.clause.title_zh,
+                "title_en": rule.clause.title_en,
+                "quote": rule.clause.quote,
+                "amount_yuan": rule.amount_yuan,
+                "amount_kind": rule.amount_kind,
+                "effective_from": str(rule.effective_from),
+                "effective_to": str(rule.effective_to) if rule.effective_to else None,
+                "bureaus": [b.bureau.short_name_zh for b in rule.ordered_bureaus],
+                "conditions": [
+                    {"group": c.group, "position": c.position, "fact": c.fact_id, "operator": c.operator,
+                     "value": c.value, "message_zh": c.message_zh, "message_en": c.message_en}
+                    for c in rule.ordered_conditions
+                ],
+            }
+        )
+    return out
+
+
+def golden_cases():
+    from .cases import Case
+    from .models import GoldenCase
+
+    return [
+        Case(c.name, c.clause.code, c.as_of, c.facts, c.expected, c.amount_yuan)
+        for c in GoldenCase.objects.select_related("clause").order_by("name")
+    ]

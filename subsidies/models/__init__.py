@@ -5,6 +5,7 @@ from .applications import (  # noqa: F401
     Attachment,
     Consultation,
     Evaluation,
+    ReevaluationJob,
     RoutingRule,
 )
 from .catalogue import Article, Bureau, Clause, Document, DocumentIssuer, Measure, MeasureBureau  # noqa: F401

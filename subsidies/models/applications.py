@@ -135,6 +135,10 @@ class Evaluation(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     as_of = models.DateField()
     outcome = models.CharField(max_length=14, blank=True, help_text=_("eligible, needs_review or not_eligible"))
+    previous_outcome = models.CharField(
+        max_length=14, blank=True, help_text=_("The outcome of the evaluation before this one, when it changed.")
+    )
+    trigger = models.CharField(max_length=20, default="submission", help_text=_("submission, resubmission or publish"))
     result = models.JSONField(default=dict, blank=True)
     trace = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
@@ -168,3 +172,18 @@ class Consultation(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+
+
+class ReevaluationJob(models.Model):
+    """Re-evaluating the open applications after a publication, with its progress."""
+
+    rule_version = models.ForeignKey("rules.RuleVersion", on_delete=models.PROTECT, related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.done / self.total)

@@ -163,7 +163,8 @@ def application_update(*, actor, application_id, **changes) -> Application:
 
 
 def _enqueue_evaluation(app: Application) -> Evaluation:
-    evaluation = Evaluation.objects.create(application=app, as_of=app.as_of)
+    evaluation = Evaluation.objects.create(application=app, as_of=app.as_of,
+                                           trigger="submission" if app.status == Status.SUBMITTED else "resubmission")
 
     def enqueue():
         from ..tasks import evaluate_application

@@ -1,0 +1,260 @@
+"""Writes on the rule tables: drafts, validated edits, review, publication and rollback, each audited.
+
+Published versions are immutable. A draft is copied from a published version, edited, submitted for
+review, and published by a second administrator once it compiles in a child process within a time
+limit and passes every case of the library.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import queue as queue_module
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from policy_portal.exceptions import Conflict, DomainError, NotAllowed
+
+from .cases import CaseFailure, run_cases
+from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleEvent, RuleVersion
+from .operators import FactError, normalise_condition_value
+from .rulebook import RuleBook
+from .selectors import build_rulebook, current_version, fact_specs, golden_cases, version_content
+
+COMPILE_TIMEOUT_SECONDS = 20
+Status = RuleVersion.Status
+
+
+def content_checksum(content: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _event(version: RuleVersion, actor, action: str, note: str = "", **data) -> None:
+    RuleEvent.objects.create(version=version, actor=actor, action=action, note=note, data=data)
+
+
+def _next_number() -> int:
+    return (RuleVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _copy_rules(source: RuleVersion, target: RuleVersion) -> None:
+    for rule in ClauseRule.objects.filter(version=source).prefetch_related("clauserulebureau_set", "conditions"):
+        bureaus = list(rule.clauserulebureau_set.all())
+        conditions = list(rule.conditions.all())
+        rule.pk, rule.version = None, target
+        rule.save()
+        ClauseRuleBureau.objects.bulk_create(
+            [ClauseRuleBureau(clause_rule=rule, bureau_id=b.bureau_id, position=b.position) for b in bureaus]
+        )
+        Condition.objects.bulk_create(
+            [Condition(clause_rule=rule, group=c.group, position=c.position, fact_id=c.fact_id, operator=c.operator,
+                       value=c.value, message_zh=c.message_zh, message_en=c.message_en) for c in conditions]
+        )
+
+
+@transaction.atomic
+def ruleset_draft_create(*, actor, based_on: RuleVersion | None = None, note: str = "") -> RuleVersion:
+    """A new draft holding a copy of `based_on` (default: the current version)."""
+    base = based_on or current_version()
+    if base.status not in (Status.PUBLISHED, Status.RETIRED):
+        raise DomainError("not_published", "Drafts are copied from published versions.", "based_on")
+    draft = RuleVersion.objects.create(number=_next_number(), status=Status.DRAFT, note=note, based_on=base, created_by=actor)
+    _copy_rules(base, draft)
+    _event(draft, actor, "draft", note, based_on=base.number)
+    return draft
+
+
+def _require_draft(version: RuleVersion) -> None:
+    if version.status != Status.DRAFT:
+        raise Conflict("not_a_draft", f"v{version.number} is {version.status}: only drafts can be edited.", "version")
+
+
+def validate_conditions(groups, vocabulary=None) -> list[tuple[int, int, dict, object]]:
+    """Check condition rows against the vocabulary; FactError/DomainError name the row and column."""
+    vocabulary = vocabulary or fact_specs()
+    if not isinstance(groups, list):
+        raise DomainError("invalid_type", "Conditions are a list of groups (each a list of alternatives).", "conditions")
+    rows = []
+    for g, group in enumerate(groups):
+        if not isinstance(group, list) or not group:
+            raise DomainError("invalid_type", "Each group is a non-empty list of conditions.", f"conditions[{g}]")
+        for p, cond in enumerate(group):
+            where = f"conditions[{g}][{p}]"
+            if not isinstance(cond, dict):
+                raise DomainError("invalid_type", "A condition is an object {fact, operator, value, message_zh, message_en}.", where)
+            spec = vocabulary.get(cond.get("fact"))
+            if spec is None:
+                raise DomainError("unknown_fact", f"Unknown fact {cond.get('fact')!r}.", f"{where}.fact")
+            try:
+                value = normalise_condition_value(spec, cond.get("operator"), cond.get("value"))
+            except FactError as exc:
+                column = "operator" if exc.field == "operator" else "value"
+                raise DomainError(exc.code, exc.message, f"{where}.{column}") from None
+            for column in ("message_zh", "message_en"):
+                text = cond.get(column)
+                if not isinstance(text, str) or not text.strip() or len(text) > 200:
+                    raise DomainError("required", "Say in words what the condition requires (at most 200 characters).",
+                                      f"{where}.{column}")
+            rows.append((g, p, cond, value))
+    return rows
+
+
+@transaction.atomic
+def clause_rule_edit(
+    *, actor, version: RuleVersion, clause_code: str, amount_yuan: int | None, amount_kind: str,
+    effective_from: dt.date, effective_to: dt.date | None, bureaus: list[str], conditions: list,
+) -> ClauseRule:
+    """Replace one clause's parameters and conditions in a draft, refusing anything that does not fit."""
+    version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+    _require_draft(version)
+    rule = ClauseRule.objects.filter(version=version, clause__code=clause_code).select_related("clause").first()
+    if rule is None:
+        raise DomainError("unknown_clause", f"No clause {clause_code!r} in v{version.number}.", "clause")
+    kinds = ClauseRule.AmountKind
+    if amount_kind not in kinds.values:
+        raise DomainError("invalid_choice", f"One of {', '.join(kinds.values)}.", "amount_kind")
+    if amount_kind in (kinds.CAP, kinds.FIXED, kinds.EQUITY):
+        if isinstance(amount_yuan, bool) or not isinstance(amount_yuan, int) or amount_yuan <= 0:
+            raise DomainError("amount_required", "A cap, fixed sum or equity investment needs a positive amount in yuan.", "amount_yuan")
+    elif amount_yuan is not None:
+        raise DomainError("amount_not_applicable", f"A {amount_kind} clause has no amount.", "amount_yuan")
+    if effective_to is not None and effective_to <= effective_from:
+        raise DomainError("invalid_window", "The end date (exclusive) must come after the start.", "effective_to")
+    from subsidies.models import Bureau
+
+    found = {b.short_name_zh: b for b in Bureau.objects.filter(short_name_zh__in=bureaus or [])}
+    missing = [b for b in bureaus or [] if b not in found]
+    if not bureaus or missing or len(set(bureaus)) != len(bureaus):
+        raise DomainError("invalid_bureaus", f"Name each responsible bureau once (unknown: {', '.join(missing) or '—'}).", "bureaus")
+    rows = validate_conditions(conditions)
+    before = {"amount_yuan": rule.amount_yuan, "amount_kind": rule.amount_kind}
+    rule.amount_yuan, rule.amount_kind = amount_yuan, amount_kind
+    rule.effective_from, rule.effective_to = effective_from, effective_to
+    rule.lead_bureau = found[bureaus[0]]
+    rule.save()
+    ClauseRuleBureau.objects.filter(clause_rule=rule).delete()
+    ClauseRuleBureau.objects.bulk_create(
+        [ClauseRuleBureau(clause_rule=rule, bureau=found[n], position=i) for i, n in enumerate(bureaus)]
+    )
+    rule.conditions.all().delete()
+    Condition.objects.bulk_create(
+        [Condition(clause_rule=rule, group=g, position=p, fact_id=c["fact"], operator=c["operator"],
+                   value=c.get("value"), message_zh=c["message_zh"].strip(), message_en=c["message_en"].strip())
+         for g, p, c, _ in rows]
+    )
+    _event(version, actor, "edit", clause=clause_code, before=before,
+           after={"amount_yuan": amount_yuan, "amount_kind": amount_kind})
+    return rule
+
+
+@transaction.atomic
+def ruleset_submit(*, actor, version: RuleVersion, note: str = "") -> RuleVersion:
+    version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+    _require_draft(version)
+    version.status, version.submitted_by = Status.IN_REVIEW, actor
+    version.save(update_fields=["status", "submitted_by"])
+    _event(version, actor, "submit", note)
+    return version
+
+
+# ---------------------------------------------------------------- checks before publishing
+
+
+def _compile_in_child(book: RuleBook, out) -> None:  # runs in the child process
+    try:
+        from .engine import Engine, build_payload
+
+        engine = Engine()
+        engine.ensure("draft-check", book)
+        engine.evaluate("draft-check", book, {}, 20000)
+        build_payload(book, {}, 20000)
+        out.put(("ok", ""))
+    except BaseException as exc:  # noqa: BLE001 - report whatever happened
+        out.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def compile_check(book: RuleBook, timeout: float = COMPILE_TIMEOUT_SECONDS) -> str | None:
+    """Compile and run `book` in a child process: a bad table can hang or crash durable-rules. None if fine."""
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_compile_in_child, args=(book, out), daemon=True)
+    child.start()
+    child.join(timeout)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return f"durable-rules did not compile the draft within {timeout:.0f} s"
+    try:
+        status, message = out.get(timeout=1)
+    except queue_module.Empty:
+        return f"durable-rules crashed while compiling the draft (exit code {child.exitcode})"
+    return None if status == "ok" else message
+
+
+def publish_checks(version: RuleVersion) -> tuple[str | None, list[CaseFailure]]:
+    book = build_rulebook(version)
+    return compile_check(book), run_cases(book, golden_cases())
+
+
+@transaction.atomic
+def ruleset_publish(*, actor, version: RuleVersion, note: str = "") -> RuleVersion:
+    """Publish a reviewed draft: a second administrator, a clean compile, every library case passing."""
+    version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != Status.IN_REVIEW:
+        raise Conflict("not_in_review", f"v{version.number} is {version.status}: submit it for review first.", "version")
+    if actor is not None and actor.pk in (version.created_by_id, version.submitted_by_id):
+        raise NotAllowed("second_administrator_required", "Another administrator must review and publish this version.", "actor")
+    compile_error, failures = publish_checks(version)
+    if compile_error:
+        raise DomainError("does_not_compile", compile_error, "version")
+    if failures:
+        names = "; ".join(f"{f.case} ({f.clause}: expected {f.expected}, got {f.got}{' — ' + f.detail if f.detail else ''})" for f in failures[:5])
+        raise DomainError("golden_cases_failed", f"{len(failures)} case(s) fail under this draft: {names}", "version")
+    return _publish(version, actor, note or "published")
+
+
+def _publish(version: RuleVersion, actor, note: str) -> RuleVersion:
+    previous = current_version()
+    version.checksum = content_checksum(version_content(version))
+    version.status, version.published_at, version.published_by = Status.PUBLISHED, timezone.now(), actor
+    version.save(update_fields=["checksum", "status", "published_at", "published_by"])
+    _event(version, actor, "publish", note, previous=previous.number)
+
+    def after_commit():
+        from .tasks import reevaluate_open_applications
+
+        reevaluate_open_applications.delay(version.number)
+
+    transaction.on_commit(after_commit)
+    return version
+
+
+@transaction.atomic
+def ruleset_reject(*, actor, version: RuleVersion, note: str) -> RuleVersion:
+    version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != Status.IN_REVIEW:
+        raise Conflict("not_in_review", f"v{version.number} is not in review.", "version")
+    if not note.strip():
+        raise DomainError("reason_required", "Say what must change.", "note")
+    version.status = Status.REJECTED
+    version.save(update_fields=["status"])
+    _event(version, actor, "reject", note)
+    return version
+
+
+@transaction.atomic
+def ruleset_rollback(*, actor, to_version: RuleVersion, note: str = "") -> RuleVersion:
+    """Publish an earlier version's rules again, as a new version number (it compiled and passed when published)."""
+    if to_version.status not in (Status.PUBLISHED, Status.RETIRED):
+        raise DomainError("not_published", "Only a version that was published can be restored.", "to_version")
+    copy = RuleVersion.objects.create(number=_next_number(), status=Status.IN_REVIEW, based_on=to_version,
+                                      created_by=actor, submitted_by=actor, note=note or f"rollback to v{to_version.number}")
+    _copy_rules(to_version, copy)
+    compile_error = compile_check(build_rulebook(copy))
+    if compile_error:
+        raise DomainError("does_not_compile", compile_error, "to_version")
+    _event(copy, actor, "rollback", note, to_version=to_version.number)
+    return _publish(copy, actor, note or f"rollback to v{to_version.number}")
