@@ -58,6 +58,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "policy_portal.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "applications:list"
+LOGOUT_REDIRECT_URL = "library:home"
 WSGI_APPLICATION = "policy_portal.wsgi.application"
 
 TEMPLATES = [

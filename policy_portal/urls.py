@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/v1/", include("eligibility.urls_api")),
     path("api/v1/", include("accounts.urls_api")),
     path("api/v1/", include("subsidies.urls_api_applications")),
+    path("", include("accounts.urls")),
+    path("", include("subsidies.urls_applications")),
     path("", include("subsidies.urls")),
     path("", include("eligibility.urls")),
 ]

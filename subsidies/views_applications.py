@@ -1,0 +1,195 @@
+"""Pages of the applications workflow: applicants apply and follow; officers review their bureau's queue.
+
+Each view makes one service call, like the API, so the page and the API behave the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.selectors import role_of
+from policy_portal.exceptions import DomainError
+from rules.models import ClauseRule, Fact
+from rules.selectors import current_version
+
+from . import display
+from .models import Clause
+from .models.applications import Stage, Status
+from .selectors_applications import allowed_actions, application_detail, application_queue
+from .services import application_create, application_submit, application_transition
+from .services.attachments import attachment_add
+from .workflow import TRANSITIONS
+
+PAGE_SIZE = 20
+
+
+def _error(request, exc: DomainError):
+    field = f" ({exc.field})" if exc.field else ""
+    messages.error(request, f"{exc.message}{field}")
+
+
+def _fact_rows(facts: dict) -> list[dict]:
+    labels = {f.code: f for f in Fact.objects.filter(code__in=list(facts))}
+    rows = []
+    for code, value in facts.items():
+        fact = labels.get(code)
+        shown = value
+        if fact and fact.choices:
+            names = {c["value"]: (c["en"] if display.is_english() else c["zh"]) for c in fact.choices}
+            shown = "、".join(names.get(v, v) for v in value) if isinstance(value, list) else names.get(value, value)
+        elif isinstance(value, bool):
+            shown = _("Yes") if value else _("No")
+        rows.append({"code": code, "label": display.pick(fact, "label") if fact else code, "value": shown})
+    return rows
+
+
+def _current_rule(clause):
+    return ClauseRule.objects.filter(version=current_version(), clause=clause).select_related("lead_bureau").first()
+
+
+@login_required
+def application_list(request):
+    role = role_of(request.user)
+    if role not in (Role.APPLICANT, Role.OFFICER, Role.ADMIN):
+        raise Http404
+    filters = {
+        "clause": request.GET.get("clause", "").strip()[:16] or None,
+        "status": request.GET.get("status", "").strip() or None,
+        "district": request.GET.get("district", "").strip()[:40] or None,
+        "q": request.GET.get("q", "").strip()[:100] or None,
+    }
+    if filters["status"] not in (None, *Status.values):
+        filters["status"] = None
+    for key in ("submitted_from", "submitted_to"):
+        try:
+            filters[key] = dt.date.fromisoformat(request.GET.get(key, ""))
+        except ValueError:
+            filters[key] = None
+    page = Paginator(application_queue(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "applications/list.html", {
+        "page": page, "filters": filters, "role": role, "statuses": Status.choices, "query": query.urlencode(),
+        "clauses": Clause.objects.exclude(kind=Clause.Kind.FRAMEWORK).order_by("position").only("code", "title_zh", "title_en"),
+    })
+
+
+@login_required
+def application_new(request):
+    """A draft from a check result: the clause and the facts come from the checker."""
+    if role_of(request.user) != Role.APPLICANT:
+        messages.error(request, _("Only applicant organisations can apply. Sign in with an applicant account."))
+        return redirect("applications:list")
+    source = request.POST if request.method == "POST" else request.GET
+    clause = Clause.objects.filter(code=source.get("clause", "")).select_related("document", "article").first()
+    if clause is None or not clause.evaluated:
+        raise Http404
+    try:
+        facts = json.loads(source.get("facts") or "{}")
+    except ValueError:
+        facts = None
+    if not isinstance(facts, dict):
+        messages.error(request, _("The facts from the check could not be read; please check again."))
+        return redirect("checker:check")
+    as_of = source.get("as_of") or ""
+    context = {"clause": clause, "rule": _current_rule(clause), "facts_json": json.dumps(facts, ensure_ascii=False),
+               "fact_rows": _fact_rows(facts), "as_of": as_of, "form": source,
+               "idempotency_key": source.get("idempotency_key") or uuid.uuid4().hex}
+    if request.method == "POST":
+        try:
+            amount = source.get("amount_requested_yuan", "").strip()
+            app = application_create(
+                actor=request.user, clause_code=clause.code, facts=facts,
+                amount_requested_yuan=int(amount) if amount else None,
+                description=source.get("description", ""), achievement_key=source.get("achievement_key", ""),
+                as_of=dt.date.fromisoformat(as_of) if as_of else None, idempotency_key=context["idempotency_key"],
+            )
+        except ValueError:
+            messages.error(request, _("The amount must be a whole number of yuan."))
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Draft saved. Add attachments if needed, then submit."))
+            return redirect("applications:detail", pk=app.pk)
+    return render(request, "applications/new.html", context)
+
+
+@login_required
+def application_page(request, pk: int):
+    app = application_detail(request.user, pk)
+    if app is None:
+        raise Http404
+    rule = _current_rule(app.clause)
+    evaluation = next(iter(app.evaluations.all()), None)
+    actions = allowed_actions(request.user, app)
+    return render(request, "applications/detail.html", {
+        "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
+        "actions": {name: TRANSITIONS[name] for name in actions},
+        "reassign_to": [b for b in (rule.bureaus.all() if rule else []) if b.pk != app.bureau_id],
+        "is_district_stage": app.stage == Stage.DISTRICT,
+    })
+
+
+@login_required
+@require_POST
+def application_act(request, pk: int):
+    if application_detail(request.user, pk) is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    try:
+        if action == "submit":
+            application_submit(actor=request.user, application_id=pk)
+            messages.success(request, _("Submitted. The responsible bureau has been notified."))
+        else:
+            amount = request.POST.get("amount_approved_yuan", "").strip()
+            lock = request.POST.get("lock_version", "").strip()
+            application_transition(
+                actor=request.user, application_id=pk, action=action, reason=request.POST.get("reason", ""),
+                amount_approved_yuan=int(amount) if amount else None, to_bureau=request.POST.get("to_bureau") or None,
+                expected_lock_version=int(lock) if lock else None,
+            )
+            messages.success(request, _("Done: %(action)s.") % {"action": display.pick(TRANSITIONS[action], "label")})
+    except ValueError:
+        messages.error(request, _("The amount must be a whole number of yuan."))
+    except DomainError as exc:
+        _error(request, exc)
+    if application_detail(request.user, pk) is None:  # reassigned away from this officer
+        return redirect("applications:list")
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    if application_detail(request.user, pk) is None:
+        raise Http404
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            attachment_add(actor=request.user, application_id=pk, upload=upload)
+            messages.success(request, _("File attached."))
+        except DomainError as exc:
+            _error(request, exc)
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_id: int):
+    app = application_detail(request.user, pk)
+    attachment = app and next((a for a in app.attachments.all() if a.pk == attachment_id), None)
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
