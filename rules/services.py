@@ -95,8 +95,9 @@ def validate_conditions(groups, vocabulary=None) -> list[tuple[int, int, dict, o
                 raise DomainError(exc.code, exc.message, f"{where}.{column}") from None
             for column in ("message_zh", "message_en"):
                 text = cond.get(column)
-                if not isinstance(text, str) or not text.strip() or len(text) > 200:
-                    raise DomainError("required", "Say in words what the condition requires (at most 200 characters).",
+                limit = Condition._meta.get_field(column).max_length
+                if not isinstance(text, str) or not text.strip() or len(text) > limit:
+                    raise DomainError("required", f"Say in words what the condition requires (at most {limit} characters).",
                                       f"{where}.{column}")
             rows.append((g, p, cond, value))
     return rows

@@ -204,11 +204,24 @@ def load_facts(report: LoadReport, root: Path) -> dict[str, FactSpec]:
     return specs
 
 
+CONDITION_KEYS = {"fact", "op", "value", "zh", "en"}
+CLAUSE_KEYS = {"code", "article", "kind", "title_zh", "title_en", "quote", "amount_yuan", "amount_kind", "achievement",
+               "bureaus", "effective_from", "effective_to", "conditions"}
+
+
+def _strict_keys(row: dict, allowed: set, where: str) -> None:
+    """Refuse unknown keys: in YAML flow style an unquoted comma silently splits a value into a new key."""
+    unknown = set(row) - allowed
+    if unknown:
+        raise FixtureError(f"{where}: unknown keys {sorted(unknown)} (an unquoted comma in a value?)")
+
+
 def _condition_rows(code: str, conditions: list, vocabulary: dict[str, FactSpec]) -> list[dict]:
     rows = []
     for group, item in enumerate(conditions):
         alternatives = item["any"] if isinstance(item, dict) and "any" in item else [item]
         for position, c in enumerate(alternatives):
+            _strict_keys(c, CONDITION_KEYS, f"{code} condition {group}.{position}")
             spec = vocabulary.get(c["fact"])
             if spec is None:
                 raise FixtureError(f"{code}: unknown fact {c['fact']!r}")
@@ -234,6 +247,7 @@ def load_clauses(report: LoadReport, root: Path, docs: dict[str, Document], bure
     content = []
     for position, row in enumerate(data["clauses"]):
         code = row["code"]
+        _strict_keys(row, CLAUSE_KEYS, code)
         doc_code, article_key = row["article"].split("/")
         doc = docs[doc_code]
         article = Article.objects.get(document=doc, key=article_key)
