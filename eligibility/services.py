@@ -1,0 +1,54 @@
+"""The one eligibility check that the checker page, the API and `manage.py check_eligibility` all call.
+
+It resolves which published rule version to use and which day to check, then hands the
+version's RuleBook to the pure `eligibility.checking.check`. It writes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from rules.models import RuleVersion
+from rules.operators import FactError
+from rules.rulebook import RuleBook
+from rules.selectors import current_version, rulebook_for_version, version_by_number
+
+from .checking import check
+
+
+def _published_version(number: int | None) -> RuleVersion:
+    if number is None:
+        return current_version()
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise FactError("ruleset_version", "invalid_type", "Expected the number of a published rule version.")
+    try:
+        version = version_by_number(number)
+    except RuleVersion.DoesNotExist:
+        version = None
+    if version is None or version.status != RuleVersion.Status.PUBLISHED:
+        raise FactError("ruleset_version", "unknown_version", f"No published rule version is numbered {number}.")
+    return version
+
+
+def eligibility_check(*, facts: object, as_of: dt.date | None = None, ruleset_version: int | None = None) -> dict:
+    """Which clauses the stated facts qualify for on `as_of` under a published rule version.
+
+    `as_of` defaults to today in Asia/Shanghai (this is the edge where the clock is read);
+    `ruleset_version` defaults to the current published version. Raises FactError naming
+    the field for any input that cannot be used ('facts.<code>', 'facts', 'ruleset_version').
+    The result is `eligibility.checking.check`'s dict, unchanged.
+    """
+    version = _published_version(ruleset_version)
+    book = rulebook_for_version(version)
+    if isinstance(facts, dict) and len(facts) > len(book.vocabulary):
+        raise FactError(
+            "facts",
+            "too_many_facts",
+            f"{len(facts)} facts stated; the vocabulary has {len(book.vocabulary)} (see GET /api/v1/facts/).",
+        )
+    if as_of is None:
+        as_of = timezone.localdate()
+    elif isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise FactError("as_of", "invalid_date", "Expected a date written YYYY-MM-DD.")
+    return check(book, facts, as_of)
