@@ -1,0 +1,147 @@
+"""The eligibility checker page: a questionnaire generated from the facts vocabulary.
+
+Without JavaScript the form posts here and the results are rendered on the server; with
+JavaScript (static/eligibility/check.js) every change is checked through the API. Both
+ask the same service, so the page and the API answer alike.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from rules.operators import FactError
+from subsidies import display
+from subsidies.models import Article, Clause
+from subsidies.selectors import bureau_list, document_list, fact_list
+
+from .forms import FactsForm
+from .services import eligibility_check
+
+def check_page(request):
+    facts = fact_list()
+    form = FactsForm(request.POST if request.method == "POST" else None, facts=facts)
+    result = None
+    if form.is_bound and form.is_valid():
+        try:
+            result = eligibility_check(facts=form.stated_facts(), as_of=form.cleaned_data["as_of"])
+        except FactError as exc:
+            name = exc.field.removeprefix("facts.")
+            form.add_error(name if name in form.fields else None, error_message(exc.code, exc.message))
+    names = _names()
+    context = {
+        "form": form,
+        "sections": form.sections(),
+        "result": present(result, names) if result is not None else None,
+        "checker_data": _checker_data(names),
+    }
+    return render(request, "eligibility/check.html", context)
+
+
+def error_messages() -> dict[str, str]:
+    """The API's error codes in words, in the active language (the API's own messages are English)."""
+    return {
+        "invalid_date": _("Enter a real date (YYYY-MM-DD)."),
+        "invalid_type": _("This value has the wrong form."),
+        "invalid_choice": _("Choose one of the listed options."),
+        "invalid_precision": _("Percentages take at most two decimals."),
+        "out_of_range": _("This value is outside the allowed range."),
+        "unknown_fact": _("This question is not known to the checker."),
+        "null": _("Leave the question unanswered instead."),
+    }
+
+
+def error_message(code: str, fallback: str) -> str:
+    return error_messages().get(code, fallback)
+
+
+def present(result: dict, names: dict) -> dict:
+    """The service's answer with what the page shows: titles, amounts and bureaus in the active language."""
+    bureaus, documents, labels, titles = names["bureaus"], names["documents"], names["articles"], names["clauses"]
+
+    def head(item: dict) -> dict:
+        citation = item["citation"]
+        return {
+            **item,
+            "title": display.pick(item, "title"),
+            "amount_text": display.amount(item["amount_yuan"], item["amount_kind"]),
+            "amount_kind_text": display.amount_kind(item["amount_kind"]),
+            "bureau_list": [{"name": bureaus.get(b, b), "lead": b == item["lead_bureau"]} for b in item["bureaus"]],
+            "document_title": documents.get(citation["document"], citation["document"]),
+            "article_label": labels.get(f'{citation["document"]}/{citation["article_key"]}', citation["article"]),
+            "because_text": [display.pick(m, "message") for m in item.get("because", [])],
+            "awaiting_text": [display.pick(m, "message") for m in item.get("awaiting", [])],
+            "not_combinable": item.get("not_combinable_with", []),
+        }
+
+    return {
+        "as_of": dt.date.fromisoformat(result["as_of"]),
+        "ruleset_version": result["ruleset_version"],
+        "eligible": [head(i) for i in result["eligible"]],
+        "needs_review": [head(i) for i in result["needs_review"]],
+        "near_misses": [
+            {**n, "title": display.pick(n, "title"), "unmet_text": [display.pick(m, "message") for m in n["unmet"]]}
+            for n in result["near_misses"]
+        ],
+        "superseded": [
+            {**s, "title": titles.get(s["code"], s["code"]), "reason": display.pick(s, "reason")}
+            for s in result["superseded"]
+        ],
+        "empty": not (result["eligible"] or result["needs_review"] or result["near_misses"] or result["superseded"]),
+    }
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """Display names in the active language of what check results cite by code."""
+    articles = Article.objects.select_related("document").only(
+        "key", "number_zh", "heading_zh", "heading_en", "document__code"
+    )
+    return {
+        "bureaus": {b.short_name_zh: display.bureau_name(b) for b in bureau_list()},
+        "documents": {d.code: display.pick(d, "title") for d in document_list()},
+        "articles": {f"{a.document.code}/{a.key}": display.article_label(a) for a in articles},
+        "clauses": {c.code: display.pick(c, "title") for c in Clause.objects.only("code", "title_zh", "title_en")},
+    }
+
+
+def _checker_data(names: dict) -> dict:
+    """What check.js needs to render results like the server does, in the active language."""
+    return {
+        "api": reverse("api-eligibility-check"),
+        "english": display.is_english(),
+        "clauseUrl": reverse("library:clause-detail", args=["CODE"]),
+        **names,
+        "amountKinds": {k: str(v) for k, v in display.AMOUNT_KINDS.items()},
+        "errors": error_messages(),
+        "strings": {
+            "upTo": _("Up to %(amount)s"),
+            "equityUpTo": _("Equity investment of up to %(amount)s"),
+            "nonMonetary": _("Non-monetary support"),
+            "notStated": _("Amount not stated"),
+            "asOf": _("As of %(date)s · rule version %(version)s"),
+            "eligible": _("Support you appear to qualify for"),
+            "needsReview": _("Needs an officer's review"),
+            "nearMisses": _("Nearly there"),
+            "superseded": _("Not supported twice"),
+            "empty": _("With the answers so far, no clause applies yet. Answer more questions to see what you qualify for."),
+            "amount": _("Support amount"),
+            "bureaus": _("Responsible bureaus"),
+            "lead": _("lead"),
+            "because": _("Why it applies"),
+            "awaiting": _("Awaiting an officer's judgement"),
+            "unmet": _("Still missing"),
+            "metOf": _("%(met)s of %(total)s conditions met"),
+            "originalText": _("Original text"),
+            "supersededBy": _("Superseded by %(codes)s"),
+            "notCombinable": _("Cannot be combined with %(codes)s"),
+            "fixErrors": _("Please correct the answers marked below."),
+            "unavailable": _("The live check is unavailable right now. Use the “Show results” button to check on the server."),
+            "notNumber": _("Enter a number."),
+            "separator": _(", "),
+            "showMore": pgettext("filled in by the checker script", "Show %(counter)s more"),
+            "jump": _("%(eligible)s to apply for · %(review)s to review — see results"),
+        },
+    }
