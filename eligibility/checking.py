@@ -157,14 +157,14 @@ def result_dict(checked: Checked) -> dict:
                 near.append(
                     {"code": c.code, "title_zh": c.title_zh, "title_en": c.title_en, "met": o.met, "total": o.total, "unmet": unmet}
                 )
-    superseded = _supersede(eligible, book)
+    superseded = _supersede(eligible + review, book)
     gone = {s["code"] for s in superseded}
     near.sort(key=lambda n: (n["total"] - n["met"], -n["met"]))
     return {
         "as_of": checked.as_of.isoformat(),
         "ruleset_version": book.version,
         "eligible": [e for e in eligible if e["code"] not in gone],
-        "needs_review": review,
+        "needs_review": [r for r in review if r["code"] not in gone],
         "near_misses": near,
         "superseded": superseded,
         "relevant_facts": sorted(relevant),

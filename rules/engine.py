@@ -13,7 +13,10 @@ recorded in ../shared/notes/durable-rules.md has a guard here (docs/engine.md):
                                            imported; the C extension is driven directly.
 * $nex loops forever                     -> the compiler never emits $nex; every rule and
                                            fact carries the discriminator _t.
-* floats with exponents, text compares   -> payloads hold only bool, int (|n| < 2**53) and str.
+* $mt regexes: a Lua-like dialect, and   -> `like` patterns are matched in Python while the
+  delete_ruleset does not free them         payload is built, and compiled as a flag test.
+* floats with exponents, text compares   -> payloads hold only bool, int (|n| < 2**53) and str,
+                                           each checked against its fact's declared type.
 * > 64 matches per fact, > 512 rules     -> rulesets are sharded, at most SHARD_SIZE rules each.
 * > 1,024 live sessions                  -> one session per evaluation, always deleted,
                                            evaluations serialised by a lock.
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 
 import durable_rules_engine as _dre
 
+from .evaluator import like_regex
 from .operators import FactType, Operator
 from .rulebook import ClauseSpec, Cond, RuleBook
 
@@ -45,8 +49,8 @@ MAX_PROPERTIES = 250  # durable-rules fails above 255 properties in one object
 MAX_SAFE_INT = 2**53
 CATCH_ALL = "_catch_all"
 AGE_SUFFIX = "__age"
+LIKE_PREFIX = "_like"
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_LUA_MAGIC = set("^$()%.[]*+-?")
 
 
 class EngineError(RuntimeError):
@@ -68,17 +72,18 @@ def _age_key(fact: str) -> str:
     return f"{fact}{AGE_SUFFIX}"
 
 
-def _lua_pattern(pattern: str) -> str:
-    """durable-rules' $mt speaks a Lua-like dialect, anchored: escape magic characters with %."""
-    parts = ["".join("%" + ch if ch in _LUA_MAGIC else ch for ch in part) for part in pattern.split("*")]
-    return ".+".join(parts)
+def like_conditions(book: RuleBook) -> dict[tuple[str, str], str]:
+    """Every distinct (fact, pattern) of the book's `like` conditions and the payload flag that answers it."""
+    pairs = sorted({(c.fact, c.value) for clause in book.evaluated_clauses for g in clause.groups for c in g
+                    if c.operator == Operator.LIKE})
+    return {pair: f"{LIKE_PREFIX}{i}" for i, pair in enumerate(pairs)}
 
 
 def _cmp(op: str, key: str, value) -> dict:
     return {op: {key: value}}
 
 
-def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str) -> dict | None:
+def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str, likes: dict | None = None) -> dict | None:
     """One condition as a durable-rules expression; None when it cannot constrain (review)."""
     f, x, op = cond.fact, cond.value, cond.operator
     if op == Operator.REVIEW:
@@ -110,16 +115,18 @@ def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str) -> dict | 
             parts.append(_cmp("$lt", f, clause.end))
         return {"$and": parts}
     if op == Operator.LIKE:
-        return {"$mt": {f: _lua_pattern(x)}}
+        if likes is None or (f, x) not in likes:
+            raise EngineError(f"like pattern {x!r} on {f} is not registered for this book")
+        return {likes[(f, x)]: True}
     raise EngineError(f"unknown operator {op!r}")
 
 
-def compile_clause(clause: ClauseSpec, fact_types: dict[str, str]) -> dict:
+def compile_clause(clause: ClauseSpec, fact_types: dict[str, str], likes: dict | None = None) -> dict:
     terms: list[dict] = [{DISCRIMINATOR: FACT_KIND}, _cmp("$gte", AS_OF_KEY, clause.start)]
     if clause.end is not None:
         terms.append(_cmp("$lt", AS_OF_KEY, clause.end))
     for group in clause.groups:
-        compiled = [compile_condition(c, clause, fact_types[c.fact]) for c in group]
+        compiled = [compile_condition(c, clause, fact_types[c.fact], likes) for c in group]
         if any(c is None for c in compiled):
             continue  # an alternative awaits an officer's judgement: the group cannot exclude the clause
         terms.append(compiled[0] if len(compiled) == 1 else {"$or": compiled})
@@ -129,10 +136,13 @@ def compile_clause(clause: ClauseSpec, fact_types: dict[str, str]) -> dict:
 def compile_rulebook(book: RuleBook) -> list[dict[str, dict]]:
     """The rulebook as durable-rules ruleset definitions, one per shard; rule names are c<index>."""
     fact_types = {code: spec.type for code, spec in book.vocabulary.items()}
+    likes = like_conditions(book)
     clauses = book.evaluated_clauses
     shards = []
     for start in range(0, len(clauses), SHARD_SIZE):
-        definition = {f"c{start + i}": compile_clause(c, fact_types) for i, c in enumerate(clauses[start : start + SHARD_SIZE])}
+        definition = {
+            f"c{start + i}": compile_clause(c, fact_types, likes) for i, c in enumerate(clauses[start : start + SHARD_SIZE])
+        }
         definition[CATCH_ALL] = {"all": [{"m": {DISCRIMINATOR: FACT_KIND}}]}
         shards.append(definition)
     text = json.dumps(shards, ensure_ascii=False)
@@ -152,6 +162,28 @@ def _check_scalar(key: str, value) -> None:
     raise EngineError(f"{key}: only booleans, safe integers and strings may reach durable-rules, got {value!r}")
 
 
+_PYTHON_TYPES = {
+    FactType.BOOL: (bool,),
+    FactType.INT: (int,),
+    FactType.MONEY: (int,),
+    FactType.RATIO: (int,),  # hundredths of a percent
+    FactType.DATE: (int,),  # epoch days
+    FactType.ENUM: (str,),
+    FactType.TEXT: (str,),
+}
+
+
+def _check_type(code: str, fact_type: str, value) -> None:
+    """durable-rules compares numbers and strings as text ("99" > 100): a value must have its fact's type."""
+    if fact_type == FactType.MULTI:
+        ok = isinstance(value, list) and all(isinstance(v, str) and _KEY_RE.match(f"x{v}") for v in value)
+    else:
+        wanted = _PYTHON_TYPES[fact_type]
+        ok = isinstance(value, wanted) and (fact_type == FactType.BOOL or not isinstance(value, bool))
+    if not ok:
+        raise EngineError(f"{code}: a {fact_type} fact cannot take {value!r} (normalise facts first)")
+
+
 def build_payload(book: RuleBook, facts: dict, as_of: int) -> dict:
     """Normalised facts as the single durable-rules fact: sets expanded to flags, dates given an age."""
     payload = {DISCRIMINATOR: FACT_KIND, AS_OF_KEY: as_of}
@@ -159,6 +191,7 @@ def build_payload(book: RuleBook, facts: dict, as_of: int) -> dict:
         spec = book.vocabulary.get(code)
         if spec is None or not _KEY_RE.match(code):
             raise EngineError(f"{code}: not in the vocabulary")
+        _check_type(code, spec.type, value)
         if spec.type == FactType.MULTI:
             for item in value:
                 payload[_set_key(code, item)] = True
@@ -167,6 +200,9 @@ def build_payload(book: RuleBook, facts: dict, as_of: int) -> dict:
         payload[code] = value
         if spec.type == FactType.DATE:
             payload[_age_key(code)] = as_of - value
+    for (fact, pattern), key in like_conditions(book).items():
+        if fact in facts:
+            payload[key] = like_regex(pattern).fullmatch(facts[fact]) is not None
     _check_scalar(AS_OF_KEY, as_of)
     if len(payload) + 2 > MAX_PROPERTIES:  # + sid and id
         raise EngineLimitError(f"{len(payload)} properties: durable-rules accepts at most {MAX_PROPERTIES}")

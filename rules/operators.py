@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 EPOCH = dt.date(1970, 1, 1)
 MAX_TEXT = 200
 MAX_LIST = 50
+# Whole numbers are bounded well inside durable-rules' safe range (|n| < 2**53) unless a fact says more narrowly.
+INT_BOUND = 10**15
 
 
 class FactType(models.TextChoices):
@@ -119,7 +121,11 @@ def _ratio_to_hundredths(raw, field_name: str) -> int:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
         raise FactError(field_name, "invalid_type", "Expected a percentage such as 12.5.") from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite():
+        raise FactError(field_name, "invalid_type", "Expected a percentage such as 12.5.")
+    if value.adjusted() > 12:  # quantize() fails on huge values; no percentage is that large
+        raise FactError(field_name, "out_of_range", "The percentage is far too large.")
+    if value != value.quantize(Decimal("0.01")):
         raise FactError(field_name, "invalid_precision", "Percentages take at most two decimals.")
     return int(value * 100)
 
@@ -162,14 +168,14 @@ def normalise_value(spec: FactSpec, raw, field_name: str | None = None):
         return raw.strip()
     else:  # pragma: no cover - FactType is closed
         raise FactError(name, "invalid_type", f"Unknown fact type {t}.")
-    lo = spec.min_value if spec.min_value is not None else (0 if t in (FactType.MONEY, FactType.RATIO) else None)
-    if lo is not None and value < lo:
+    lo = spec.min_value if spec.min_value is not None else (0 if t in (FactType.MONEY, FactType.RATIO) else -INT_BOUND)
+    if value < lo:
         raise FactError(name, "out_of_range", f"Must be at least {lo}.")
     hi = spec.max_value
     if t == FactType.RATIO and hi is None:
         hi = 10000
     if hi is None:
-        hi = 10**15
+        hi = INT_BOUND
     if value > hi:
         raise FactError(name, "out_of_range", f"Must be at most {hi if t != FactType.RATIO else hi / 100}.")
     return value
