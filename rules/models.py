@@ -49,6 +49,9 @@ class RuleVersion(models.Model):
     note = models.TextField(blank=True)
     checksum = models.CharField(max_length=64, blank=True, help_text=_("SHA-256 of the version's canonical content."))
     based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source = models.CharField(
+        max_length=10, default="admin", help_text=_("fixtures (load_policies), admin (drafts) or rollback")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -166,6 +169,9 @@ class GoldenCase(models.Model):
     expected = models.CharField(max_length=14, choices=Expected.choices)
     amount_yuan = models.BigIntegerField(null=True, blank=True)
     source = models.CharField(max_length=80, blank=True, help_text=_("The YAML file it was loaded from, if any."))
+    fixture_hash = models.CharField(
+        max_length=64, blank=True, help_text=_("Hash of the YAML row last loaded: an unchanged row never overwrites an edit.")
+    )
 
     def __str__(self):
         return self.name

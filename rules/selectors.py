@@ -1,6 +1,7 @@
 """Reads of the rule tables: the facts vocabulary, the current version, and RuleBooks."""
 from __future__ import annotations
 
+import hashlib
 import threading
 
 from django.db.models import Prefetch
@@ -93,7 +94,12 @@ def build_rulebook(version: RuleVersion) -> RuleBook:
                 quote=clause.quote,
             )
         )
-    return RuleBook(version=version.number, clauses=tuple(specs), vocabulary=vocabulary, checksum=version.checksum)
+    clauses = tuple(specs)
+    checksum = version.checksum if version.status == RuleVersion.Status.PUBLISHED and version.checksum else ""
+    if not checksum:
+        # A draft changes while it is edited: key its compiled rules on what it holds right now.
+        checksum = "draft-" + hashlib.sha256(repr((clauses, sorted(vocabulary.items()))).encode()).hexdigest()
+    return RuleBook(version=version.number, clauses=clauses, vocabulary=vocabulary, checksum=checksum)
 
 
 def rulebook_for_version(version: RuleVersion) -> RuleBook:
@@ -111,7 +117,7 @@ def rulebook_for_version(version: RuleVersion) -> RuleBook:
 
 
 def engine_key(book: RuleBook) -> str:
-    return f"v{book.version}_{book.checksum[:12]}"
+    return f"v{book.version}_{book.checksum[-16:]}"
 
 
 def version_content(version: RuleVersion) -> list[dict]:

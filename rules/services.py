@@ -251,7 +251,7 @@ def ruleset_rollback(*, actor, to_version: RuleVersion, note: str = "") -> RuleV
     """Publish an earlier version's rules again, as a new version number (it compiled and passed when published)."""
     if to_version.status not in (Status.PUBLISHED, Status.RETIRED):
         raise DomainError("not_published", "Only a version that was published can be restored.", "to_version")
-    copy = RuleVersion.objects.create(number=_next_number(), status=Status.IN_REVIEW, based_on=to_version,
+    copy = RuleVersion.objects.create(number=_next_number(), status=Status.IN_REVIEW, based_on=to_version, source="rollback",
                                       created_by=actor, submitted_by=actor, note=note or f"rollback to v{to_version.number}")
     _copy_rules(to_version, copy)
     compile_error = compile_check(build_rulebook(copy))

@@ -178,8 +178,10 @@ def load_measure(report: LoadReport, doc: Document, article: Article, bureaus: d
 def load_facts(report: LoadReport, root: Path) -> dict[str, FactSpec]:
     specs = {}
     for position, row in enumerate(_read_yaml(root / "facts.yaml")):
+        _strict_keys(row, FACT_KEYS, f"fact {row.get('code')}")
         choices = row.get("choices") or []
         for c in choices:
+            _strict_keys(c, {"value", "zh", "en"}, f"fact {row['code']} choice")
             if not re.fullmatch(r"[a-z0-9_]+", c["value"]):
                 raise FixtureError(f"fact {row['code']}: choice value {c['value']!r} must be lower-case ASCII")
         fact = _upsert(
@@ -205,6 +207,7 @@ def load_facts(report: LoadReport, root: Path) -> dict[str, FactSpec]:
 
 
 CONDITION_KEYS = {"fact", "op", "value", "zh", "en"}
+FACT_KEYS = {"code", "section", "type", "label_zh", "label_en", "help_zh", "help_en", "choices", "min_value", "max_value"}
 CLAUSE_KEYS = {"code", "article", "kind", "title_zh", "title_en", "quote", "amount_yuan", "amount_kind", "achievement",
                "bureaus", "effective_from", "effective_to", "conditions"}
 
@@ -302,7 +305,7 @@ def publish_content(content: list[dict], *, note: str, actor=None) -> RuleVersio
     number = (RuleVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     now = timezone.now()
     version = RuleVersion.objects.create(
-        number=number, status=RuleVersion.Status.PUBLISHED, note=note, checksum=checksum,
+        number=number, status=RuleVersion.Status.PUBLISHED, note=note, checksum=checksum, source="fixtures",
         created_by=actor, published_at=now, published_by=actor,
         based_on=RuleVersion.objects.filter(status=RuleVersion.Status.PUBLISHED).order_by("-published_at").first(),
     )
@@ -340,6 +343,41 @@ def load_routing(report: LoadReport, root: Path, bureaus: dict[str, Bureau]) -> 
         report.count("RoutingRule", created, False)
 
 
+CASE_KEYS = {"name", "clause", "as_of", "facts", "expected", "amount_yuan", "unmet"}
+
+
+def load_cases(report: LoadReport, root: Path) -> None:
+    """The case library from fixtures/cases/*.yaml; cases an administrator added by hand are left alone."""
+    from rules.models import GoldenCase
+
+    folder = root / "cases"
+    if not folder.is_dir():
+        return
+    clauses = {c.code: c for c in Clause.objects.all()}
+    seen = set()
+    for path in sorted(folder.glob("*.yaml")):
+        for row in _read_yaml(path)["cases"]:
+            _strict_keys(row, CASE_KEYS, f"{path.name}: {row.get('name')}")
+            if row["clause"] not in clauses:
+                raise FixtureError(f"{path.name}: {row['name']}: unknown clause {row['clause']}")
+            if row["name"] in seen:
+                raise FixtureError(f"{path.name}: case name {row['name']!r} appears twice")
+            seen.add(row["name"])
+            row_hash = hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+            existing = GoldenCase.objects.filter(name=row["name"]).first()
+            if existing is not None and existing.fixture_hash == row_hash:
+                continue  # this row has not changed since it was loaded: keep any administrator's edit
+            _upsert(report, GoldenCase, {"name": row["name"]}, {
+                "clause": clauses[row["clause"]], "as_of": _date(row["as_of"]), "facts": row["facts"],
+                "expected": row["expected"], "amount_yuan": row.get("amount_yuan"), "source": path.name,
+                "fixture_hash": row_hash,
+            })
+    stale = GoldenCase.objects.exclude(source="").exclude(name__in=seen)
+    if stale.exists():
+        report.updated["GoldenCase (removed)"] = stale.count()
+        stale.delete()
+
+
 def policies_load(*, root: Path = FIXTURES, actor=None) -> LoadReport:
     report = LoadReport()
     with transaction.atomic():
@@ -348,10 +386,13 @@ def policies_load(*, root: Path = FIXTURES, actor=None) -> LoadReport:
         vocabulary = load_facts(report, root)
         content = load_clauses(report, root, docs, bureaus, vocabulary)
         load_routing(report, root, bureaus)
+        load_cases(report, root)
         checksum = hashlib.sha256(rule_content(content).encode()).hexdigest()
-        current = RuleVersion.objects.filter(status=RuleVersion.Status.PUBLISHED).order_by("-published_at").first()
-        if current is None or current.checksum != checksum:
-            current = publish_content(content, note="Loaded from fixtures/ by load_policies", actor=actor)
+        # Fixtures apply when the fixtures changed, not whenever the current version differs from them:
+        # re-running load_policies must never undo what administrators published since.
+        loaded = RuleVersion.objects.filter(source="fixtures").order_by("-number").first()
+        if loaded is None or loaded.checksum != checksum:
+            loaded = publish_content(content, note="Loaded from fixtures/ by load_policies", actor=actor)
             report.new_version = True
-        report.version = current.number
+        report.version = loaded.number
     return report

@@ -7,6 +7,7 @@ import time
 import uuid
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -19,6 +20,16 @@ from tests.factories import STANDARD_FACTS, applicant
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(settings.BASE_DIR)
+
+
+def reset_connections():
+    """Close and forget every pool, so the next send (eager ones too) connects to the broker configured now.
+
+    kombu keeps pools in a process-wide registry: closing one without removing it leaves later
+    sends acquiring from a closed pool.
+    """
+    kombu.pools.reset()
+    celery_app._after_fork()  # Celery's own reset: _pool and amqp._producer_pool back to None
 
 
 @pytest.fixture
@@ -38,12 +49,13 @@ def worker(transactional_db):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    reset_connections()
     celery_app.conf.update(broker_url=REDIS, task_always_eager=False, task_default_queue=queue)
     try:
         yield proc
     finally:
         celery_app.conf.update(broker_url=saved[0], task_always_eager=saved[1], task_default_queue=saved[2])
-        celery_app.pool.force_close_all()
+        reset_connections()
         proc.terminate()
         try:
             proc.wait(timeout=10)

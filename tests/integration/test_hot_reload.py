@@ -64,6 +64,9 @@ def test_a_publication_reaches_another_process_within_seconds(other_process):
                      effective_from=__import__("datetime").date.fromisoformat(content["effective_from"]),
                      effective_to=__import__("datetime").date.fromisoformat(content["effective_to"]),
                      bureaus=content["bureaus"], conditions=[groups[g] for g in sorted(groups)])
+    from rules.models import GoldenCase
+
+    GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False).update(amount_yuan=800_000)
     ruleset_submit(actor=author, version=draft)
 
     ruleset_publish(actor=UserFactory(), version=draft)

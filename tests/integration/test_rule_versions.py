@@ -40,6 +40,11 @@ def edit_fim42(actor, draft, **overrides):
     return clause_rule_edit(actor=actor, version=draft, clause_code="FIM-4.2", **args)
 
 
+def expect_fim42_cap(amount):
+    """A policy change changes its expected outcomes too: the library's FIM-4.2 cases move with the cap."""
+    GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False).update(amount_yuan=amount)
+
+
 def cap_of(result, code="FIM-4.2"):
     return next(e["amount_yuan"] for e in result["eligible"] if e["code"] == code)
 
@@ -49,6 +54,7 @@ def test_a_raised_cap_goes_live_only_when_a_second_administrator_publishes():
     old = current_version()
     draft = ruleset_draft_create(actor=author, note="raise FIM-4.2")
     edit_fim42(author, draft, amount_yuan=800_000)
+    expect_fim42_cap(800_000)
     ruleset_submit(actor=author, version=draft)
 
     with pytest.raises(NotAllowed):
@@ -129,6 +135,7 @@ def test_rolling_back_publishes_the_earlier_rules_as_a_new_version():
     original = current_version()
     draft = ruleset_draft_create(actor=author)
     edit_fim42(author, draft, amount_yuan=900_000)
+    expect_fim42_cap(900_000)
     ruleset_submit(actor=author, version=draft)
     ruleset_publish(actor=reviewer, version=draft)
 
@@ -147,6 +154,7 @@ def test_publishing_reevaluates_open_applications_and_marks_changed_eligibility(
     author = UserFactory()
     draft = ruleset_draft_create(actor=author)
     edit_fim42(author, draft, effective_from=dt.date(2026, 7, 1))  # the window now starts after the as-of date
+    GoldenCase.objects.filter(clause__code="FIM-4.2").delete()  # this test is about re-evaluation, not the library
     ruleset_submit(actor=author, version=draft)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -155,3 +163,33 @@ def test_publishing_reevaluates_open_applications_and_marks_changed_eligibility(
     latest = Evaluation.objects.filter(application=app).order_by("-pk").first()
     assert (latest.trigger, latest.rule_version.number) == ("publish", draft.number)
     assert (latest.previous_outcome, latest.outcome) == ("eligible", "not_eligible")
+
+
+def test_an_edited_draft_is_checked_with_its_new_content_not_a_stale_compilation():
+    author = UserFactory()
+    draft = ruleset_draft_create(actor=author)
+    from rules.selectors import build_rulebook
+
+    before = check(build_rulebook(draft), STANDARD_FACTS, AS_OF)
+    edit_fim42(author, draft, amount_yuan=700_000)
+    after = check(build_rulebook(draft), STANDARD_FACTS, AS_OF)
+
+    assert (cap_of(before), cap_of(after)) == (500_000, 700_000)
+
+
+def test_loading_the_fixtures_again_never_undoes_a_publication_or_a_case_edit():
+    from subsidies.loading import policies_load
+
+    author = UserFactory()
+    draft = ruleset_draft_create(actor=author)
+    edit_fim42(author, draft, amount_yuan=800_000)
+    expect_fim42_cap(800_000)
+    ruleset_submit(actor=author, version=draft)
+    ruleset_publish(actor=UserFactory(), version=draft)
+
+    report = policies_load()
+
+    assert not report.new_version
+    assert current_version().number == draft.number
+    assert set(GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False)
+               .values_list("amount_yuan", flat=True)) == {800_000}
