@@ -7,6 +7,8 @@ ask the same service, so the page and the API answer alike.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,7 +37,7 @@ def check_page(request):
     context = {
         "form": form,
         "sections": form.sections(),
-        "result": present(result, names) if result is not None else None,
+        "result": present(result, names, facts=form.stated_facts()) if result is not None else None,
         "checker_data": _checker_data(names),
     }
     return render(request, "eligibility/check.html", context)
@@ -58,7 +60,15 @@ def error_message(code: str, fallback: str) -> str:
     return error_messages().get(code, fallback)
 
 
-def present(result: dict, names: dict) -> dict:
+APPLICABLE_KINDS = ("subsidy", "recognition")  # evaluations and obligations are not applied for
+
+
+def apply_query(code: str, facts: dict, as_of: str) -> str:
+    """The query that opens an application draft for one clause with the checked facts."""
+    return urlencode({"clause": code, "facts": json.dumps(facts, ensure_ascii=False), "as_of": as_of})
+
+
+def present(result: dict, names: dict, facts: dict | None = None) -> dict:
     """The service's answer with what the page shows: titles, amounts and bureaus in the active language."""
     bureaus, documents, labels, titles = names["bureaus"], names["documents"], names["articles"], names["clauses"]
 
@@ -66,6 +76,8 @@ def present(result: dict, names: dict) -> dict:
         citation = item["citation"]
         return {
             **item,
+            "apply_query": apply_query(item["code"], facts or {}, result["as_of"])
+            if item.get("kind") in APPLICABLE_KINDS else "",
             "title": display.pick(item, "title"),
             "amount_text": display.amount(item["amount_yuan"], item["amount_kind"]),
             "amount_kind_text": display.amount_kind(item["amount_kind"]),
@@ -111,6 +123,8 @@ def _checker_data(names: dict) -> dict:
     """What check.js needs to render results like the server does, in the active language."""
     return {
         "api": reverse("api-eligibility-check"),
+        "applyUrl": reverse("applications:new"),
+        "applicableKinds": list(APPLICABLE_KINDS),
         "english": display.is_english(),
         "clauseUrl": reverse("library:clause-detail", args=["CODE"]),
         **names,
@@ -130,6 +144,7 @@ def _checker_data(names: dict) -> dict:
             "amount": _("Support amount"),
             "bureaus": _("Responsible bureaus"),
             "lead": _("lead"),
+            "apply": _("Apply for this"),
             "because": _("Why it applies"),
             "awaiting": _("Awaiting an officer's judgement"),
             "unmet": _("Still missing"),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the portal needs no CDN
     "subsidies",
     "carriers",
     "accounts",
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.role",
             ],
         },
     },
@@ -143,6 +145,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Policy catalogue, facts vocabulary and eligibility checks for five Chongqing innovation-policy documents.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One component per choice set, named after its model enum (the API reuses them).
     "ENUM_NAME_OVERRIDES": {

@@ -19,6 +19,7 @@ from .models import Application
 from .selectors_applications import allowed_actions, application_detail, application_queue
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
+from .services.consultations import application_consult, consultation_answer
 
 
 class EventSerializer(serializers.Serializer):
@@ -67,6 +68,19 @@ class ApplicationSummarySerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     lock_version = serializers.IntegerField()
+    latest_outcome = serializers.CharField(allow_null=True, default=None, required=False)
+    latest_previous_outcome = serializers.CharField(allow_null=True, default=None, required=False)
+
+
+class ConsultationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    bureau = serializers.CharField(source="bureau.short_name_zh")
+    question = serializers.CharField()
+    answer = serializers.CharField()
+    requested_by = serializers.CharField(source="requested_by.username")
+    answered_by = serializers.CharField(source="answered_by.username", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
 
 
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
@@ -77,6 +91,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     evaluation = serializers.SerializerMethodField()
     events = EventSerializer(many=True)
     attachments = AttachmentSerializer(many=True)
+    consultations = ConsultationSerializer(many=True)
     allowed_actions = serializers.SerializerMethodField()
 
     @extend_schema(responses=EvaluationSerializer(allow_null=True))
@@ -105,6 +120,7 @@ class ApplicationListApi(APIView):
         submitted_from = serializers.DateField(required=False)
         submitted_to = serializers.DateField(required=False)
         q = serializers.CharField(required=False, max_length=100)
+        changed = serializers.BooleanField(required=False, help_text="Only those whose eligibility a rule update changed")
 
     class InputSerializer(serializers.Serializer):
         clause = serializers.CharField(max_length=16)
@@ -259,3 +275,38 @@ class AttachmentDownloadApi(APIView):
             raise NotFound("not_found", "No such attachment.")
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
+
+
+class ApplicationConsultApi(APIView):
+    permission_classes = [IsAuthenticated, IsBureauOfficer]
+
+    class InputSerializer(serializers.Serializer):
+        bureau = serializers.CharField(max_length=40)
+        question = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses={201: ConsultationSerializer},
+                   summary="Consult a co-responsible bureau")
+    def post(self, request, pk: int):
+        if application_detail(request.user, pk) is None:
+            raise NotFound("not_found", "No such application.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = application_consult(actor=request.user, application_id=pk, **data.validated_data)
+        return Response(ConsultationSerializer(consultation).data, status=status.HTTP_201_CREATED)
+
+
+class ConsultationAnswerApi(APIView):
+    permission_classes = [IsAuthenticated, IsBureauOfficer]
+
+    class InputSerializer(serializers.Serializer):
+        answer = serializers.CharField(max_length=4000)
+
+    @extend_schema(request=InputSerializer, responses=ConsultationSerializer, summary="Answer a consultation")
+    def post(self, request, pk: int, consultation_id: int):
+        if application_detail(request.user, pk) is None:
+            raise NotFound("not_found", "No such application.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = consultation_answer(actor=request.user, application_id=pk, consultation_id=consultation_id,
+                                           answer=data.validated_data["answer"])
+        return Response(ConsultationSerializer(consultation).data)

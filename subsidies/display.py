@@ -56,7 +56,9 @@ def pick(obj, field: str) -> str:
 
 
 def bureau_name(bureau) -> str:
-    """A bureau under the short name the documents print (市经济信息委), or its English name."""
+    """A bureau under the short name the documents print (市经济信息委), or its English name ("" for none)."""
+    if bureau is None:
+        return ""
     return bureau.name_en if is_english() else bureau.short_name_zh
 
 

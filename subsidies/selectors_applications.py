@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
 
-from .models import Application, ApplicationEvent, Evaluation
+from .models import Application, ApplicationEvent, Consultation, Evaluation
 from .models.applications import Stage
 from .workflow import OFFICER, OWNER, TRANSITIONS
 
@@ -23,15 +23,27 @@ def visible_applications(user) -> QuerySet[Application]:
         return base.filter(organisation=organisation_of(user))
     if role == Role.OFFICER:
         bureau = bureau_of(user)
-        return base.filter(Q(bureau=bureau) | Q(district_bureau=bureau)).exclude(status="draft")
+        return (
+            base.filter(Q(bureau=bureau) | Q(district_bureau=bureau) | Q(consultations__bureau=bureau))
+            .exclude(status="draft")
+            .distinct()
+        )
     return base.none()
 
 
 def application_queue(
     user, *, clause: str | None = None, status: str | None = None, district: str | None = None,
     submitted_from: dt.date | None = None, submitted_to: dt.date | None = None, q: str | None = None,
+    changed: bool | None = None,
 ) -> QuerySet[Application]:
-    qs = visible_applications(user)
+    """Filtered, newest first; each row knows its latest outcome and, if a rule update changed it, the one before."""
+    latest = Evaluation.objects.filter(application=OuterRef("pk"), state=Evaluation.State.DONE).order_by("-created_at", "-pk")
+    qs = visible_applications(user).annotate(
+        latest_outcome=Subquery(latest.values("outcome")[:1]),
+        latest_previous_outcome=Subquery(latest.values("previous_outcome")[:1]),
+    )
+    if changed:
+        qs = qs.exclude(latest_previous_outcome="").filter(latest_previous_outcome__isnull=False)
     if clause:
         qs = qs.filter(clause__code=clause)
     if status:
@@ -54,10 +66,18 @@ def application_detail(user, application_id) -> Application | None:
             Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")),
             Prefetch("evaluations", queryset=Evaluation.objects.select_related("rule_version").order_by("-created_at", "-pk")),
             "attachments",
+            Prefetch("consultations", queryset=Consultation.objects.select_related("bureau", "requested_by", "answered_by")
+                     .order_by("created_at", "pk")),
         )
         .filter(pk=application_id)
         .first()
     )
+
+
+def consultations_to_answer(user, app: Application) -> list:
+    """The consultations on `app` that this officer's bureau has still to answer."""
+    bureau = bureau_of(user) if role_of(user) == Role.OFFICER else None
+    return [c for c in app.consultations.all() if bureau and c.bureau_id == bureau.pk and c.answered_at is None]
 
 
 def allowed_actions(user, app: Application) -> list[str]:

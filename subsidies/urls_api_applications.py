@@ -11,6 +11,11 @@ urlpatterns = [
     path("applications/<int:pk>/attachments/<int:attachment_id>/", apis.AttachmentDownloadApi.as_view(),
          name="api-application-attachment"),
 ]
+urlpatterns += [
+    path("applications/<int:pk>/consult/", apis.ApplicationConsultApi.as_view(), name="api-application-consult"),
+    path("applications/<int:pk>/consultations/<int:consultation_id>/answer/", apis.ConsultationAnswerApi.as_view(),
+         name="api-application-consultation-answer"),
+]
 for action in ("withdraw", "resubmit", "start_review", "recommend", "reassign"):
     urlpatterns.append(
         path(f"applications/<int:pk>/{action.replace('_', '-')}/",

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -25,9 +26,10 @@ from rules.selectors import current_version
 from . import display
 from .models import Clause
 from .models.applications import Stage, Status
-from .selectors_applications import allowed_actions, application_detail, application_queue
+from .selectors_applications import allowed_actions, application_detail, application_queue, consultations_to_answer
 from .services import application_create, application_submit, application_transition
 from .services.attachments import attachment_add
+from .services.consultations import application_consult, consultation_answer
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 20
@@ -67,6 +69,7 @@ def application_list(request):
         "status": request.GET.get("status", "").strip() or None,
         "district": request.GET.get("district", "").strip()[:40] or None,
         "q": request.GET.get("q", "").strip()[:100] or None,
+        "changed": request.GET.get("changed") == "1",
     }
     if filters["status"] not in (None, *Status.values):
         filters["status"] = None
@@ -124,6 +127,26 @@ def application_new(request):
     return render(request, "applications/new.html", context)
 
 
+EVENT_LABELS = {
+    "create": (gettext_lazy("Created"),),
+    "update": (gettext_lazy("Edited"),),
+    "attach": (gettext_lazy("File attached"),),
+    "consult": (gettext_lazy("Bureau consulted"),),
+    "answer": (gettext_lazy("Consultation answered"),),
+}
+
+
+def _history(app) -> list[dict]:
+    """Each event with its action and states in words, in the active language."""
+    statuses = dict(Status.choices)
+    rows = []
+    for e in app.events.all():
+        transition = TRANSITIONS.get(e.action)
+        label = display.pick(transition, "label") if transition else str(EVENT_LABELS.get(e.action, (e.action,))[0])
+        rows.append({"event": e, "label": label, "from": statuses.get(e.from_status, ""), "to": statuses.get(e.to_status, "")})
+    return rows
+
+
 @login_required
 def application_page(request, pk: int):
     app = application_detail(request.user, pk)
@@ -136,7 +159,10 @@ def application_page(request, pk: int):
         "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
         "actions": {name: TRANSITIONS[name] for name in actions},
         "reassign_to": [b for b in (rule.bureaus.all() if rule else []) if b.pk != app.bureau_id],
+        "can_consult": "reassign" in actions,  # the handling officer of an open application
+        "to_answer": consultations_to_answer(request.user, app),
         "is_district_stage": app.stage == Stage.DISTRICT,
+        "history": _history(app),
     })
 
 
@@ -150,6 +176,15 @@ def application_act(request, pk: int):
         if action == "submit":
             application_submit(actor=request.user, application_id=pk)
             messages.success(request, _("Submitted. The responsible bureau has been notified."))
+        elif action == "consult":
+            application_consult(actor=request.user, application_id=pk, bureau=request.POST.get("bureau", ""),
+                                question=request.POST.get("question", ""))
+            messages.success(request, _("The bureau has been consulted."))
+        elif action == "answer":
+            consultation_answer(actor=request.user, application_id=pk,
+                                consultation_id=int(request.POST.get("consultation") or 0),
+                                answer=request.POST.get("answer", ""))
+            messages.success(request, _("Answer recorded."))
         else:
             amount = request.POST.get("amount_approved_yuan", "").strip()
             lock = request.POST.get("lock_version", "").strip()

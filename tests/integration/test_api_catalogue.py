@@ -428,3 +428,12 @@ def test_the_schema_and_swagger_ui_are_served(api):
     assert b"/api/v1/eligibility/check" in schema.content
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_the_api_docs_page_uses_no_external_host(client):
+    import re
+
+    page = client.get("/api/docs/").content.decode()
+
+    assert "swagger-ui" in page
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', page) == []

@@ -71,3 +71,17 @@ def test_a_refused_decision_is_explained_on_the_page(django_capture_on_commit_ca
     assert "amount_approved_yuan" in response.content.decode()
     app.refresh_from_db()
     assert app.status == "submitted"
+
+
+def test_a_draft_page_shows_before_any_bureau_is_assigned():
+    owner = applicant()
+    page = signed_in(owner)
+    page.post("/applications/new/", {"clause": "FIM-4.2", "facts": json.dumps(STANDARD_FACTS), "amount_requested_yuan": "1",
+                                     "idempotency_key": "k"})
+    app = Application.objects.get(created_by=owner)
+
+    response = page.get(f"/applications/{app.pk}/")
+    listing = page.get("/applications/")
+
+    assert response.status_code == 200 and listing.status_code == 200
+    assert "submit" in response.context["actions"]

@@ -163,6 +163,11 @@ def test_publishing_reevaluates_open_applications_and_marks_changed_eligibility(
     latest = Evaluation.objects.filter(application=app).order_by("-pk").first()
     assert (latest.trigger, latest.rule_version.number) == ("publish", draft.number)
     assert (latest.previous_outcome, latest.outcome) == ("eligible", "not_eligible")
+    from subsidies.selectors_applications import application_queue
+    from tests.factories import officer
+
+    changed = application_queue(officer("市经济信息委"), changed=True)
+    assert [(a.pk, a.latest_previous_outcome, a.latest_outcome) for a in changed] == [(app.pk, "eligible", "not_eligible")]
 
 
 def test_an_edited_draft_is_checked_with_its_new_content_not_a_stale_compilation():

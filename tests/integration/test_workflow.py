@@ -257,3 +257,24 @@ def test_two_officers_deciding_at_once_one_wins_the_other_gets_a_conflict(django
     app.refresh_from_db()
     assert app.status in (Status.APPROVED, Status.REJECTED)
     assert app.events.filter(action__in=["approve", "reject"]).count() == 1
+
+
+def test_a_co_responsible_bureau_is_consulted_sees_the_application_and_answers(django_capture_on_commit_callbacks):
+    from subsidies.selectors_applications import visible_applications
+    from subsidies.services.consultations import application_consult, consultation_answer
+
+    app = submitted(applicant(), django_capture_on_commit_callbacks)
+    ipo = officer("市知识产权局")
+    assert not visible_applications(ipo).filter(pk=app.pk).exists()
+
+    consultation = application_consult(actor=officer("市经济信息委"), application_id=app.pk, bureau="市知识产权局",
+                                       question="该国际标准是否已正式发布？")
+    consultation_answer(actor=ipo, application_id=app.pk, consultation_id=consultation.pk, answer="已于2026年3月发布")
+
+    assert visible_applications(ipo).filter(pk=app.pk).exists()
+    assert [e.action for e in app.events.order_by("pk")][-2:] == ["consult", "answer"]
+    with pytest.raises(Conflict):
+        consultation_answer(actor=ipo, application_id=app.pk, consultation_id=consultation.pk, answer="again")
+    with pytest.raises(DomainError) as err:
+        application_consult(actor=officer("市经济信息委"), application_id=app.pk, bureau="市科技局", question="?")
+    assert err.value.field == "bureau"

@@ -18,6 +18,8 @@
   var seq = 0;
   var timer = null;
   var lastSent = null;
+  var lastPayload = null; // the facts of the request whose answer is shown
+  var lastResult = null;
   var unavailable = false;
   var jump = document.getElementById("results-jump");
   var NEAR_MISSES_SHOWN = 3; // as _results.html
@@ -229,9 +231,18 @@
       review ? [h("h5", null, S.awaiting), checklist("awaiting", item.awaiting || [])] : null,
       h("h5", null, S.because),
       checklist("met", item.because || []),
+      applyLink(item),
       item.not_combinable_with && item.not_combinable_with.length
         ? h("p", { class: "result__note" }, fmt(S.notCombinable, { codes: item.not_combinable_with.join(", ") }))
         : null);
+  }
+
+  /* Apply for a clause with the facts just checked (evaluations and obligations are not applied for). */
+  function applyLink(item) {
+    if (!lastResult || data.applicableKinds.indexOf(item.kind) < 0) return null;
+    var query = new URLSearchParams({ clause: item.code, facts: JSON.stringify(lastResult.facts), as_of: lastResult.as_of });
+    return h("p", { class: "result__actions" },
+      h("a", { class: "button button--primary", href: data.applyUrl + "?" + query.toString() }, S.apply));
   }
 
   /* Only the first `shown` items are open; the rest wait behind a <details>. */
@@ -247,6 +258,7 @@
   }
 
   function render(r) {
+    lastResult = { facts: (lastPayload && lastPayload.facts) || {}, as_of: r.as_of };
     var empty = !(r.eligible.length || r.needs_review.length || r.near_misses.length || r.superseded.length);
     replaceChildren(body, [
       h("p", { class: "results__meta" }, fmt(S.asOf, { date: r.as_of, version: r.ruleset_version })),
@@ -284,6 +296,7 @@
       return;
     }
     var sent = JSON.stringify(collected.payload);
+    lastPayload = collected.payload;
     if (!force && sent === lastSent) return;
     lastSent = sent;
     var mine = ++seq;
