@@ -16,6 +16,10 @@ from rules.rulebook import ClauseSpec, RuleBook
 from rules.selectors import engine_key
 
 NEAR_MISS_MAX_UNMET = 2
+# A fact that this share of the clauses test says little about any one of them (registered in
+# Chongqing, organisation type, future-industry field): a clause is a near miss only when the
+# applicant stated at least one of its specific facts, so generic answers do not list every clause.
+GENERIC_FACT_SHARE = 0.2
 
 
 class EngineDisagreement(RuntimeError):
@@ -130,8 +134,23 @@ def _supersede(eligible: list[dict], book: RuleBook) -> list[dict]:
     return superseded
 
 
+def generic_facts(book: RuleBook) -> set[str]:
+    clauses = book.evaluated_clauses
+    counts: dict[str, int] = {}
+    for c in clauses:
+        for fact in {cond.fact for g in c.groups for cond in g}:
+            counts[fact] = counts.get(fact, 0) + 1
+    return {f for f, n in counts.items() if n >= GENERIC_FACT_SHARE * len(clauses)}
+
+
+def _engaged(o: ClauseOutcome, facts: dict, generic: set[str]) -> bool:
+    """The applicant stated at least one fact specific to this clause (not only who and where they are)."""
+    return any(c.fact in facts and c.fact not in generic for g in o.groups for c in g.conditions)
+
+
 def result_dict(checked: Checked) -> dict:
     book, facts = checked.book, checked.facts
+    generic = generic_facts(book)
     days = date_to_days(checked.as_of)
     eligible, review, near = [], [], []
     relevant: set[str] = set(facts)
@@ -153,7 +172,7 @@ def result_dict(checked: Checked) -> dict:
             unmet = ([] if o.in_window else [_window_message(c)]) + _group_messages(
                 [g for g in o.groups if g.met is False]
             )
-            if len(unmet) <= NEAR_MISS_MAX_UNMET and o.met > 1:
+            if len(unmet) <= NEAR_MISS_MAX_UNMET and _engaged(o, facts, generic):
                 near.append(
                     {"code": c.code, "title_zh": c.title_zh, "title_en": c.title_en, "met": o.met, "total": o.total, "unmet": unmet}
                 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 
 from django.db.models import Prefetch
 
@@ -10,8 +11,9 @@ from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleVersion
 from .operators import FactSpec, date_to_days, normalise_condition_value
 from .rulebook import ClauseSpec, Cond, RuleBook
 
-_books: dict[tuple[int, str], RuleBook] = {}
+_books: OrderedDict[tuple[int, str], RuleBook] = OrderedDict()  # least recently used first
 _books_lock = threading.Lock()
+MAX_CACHED_BOOKS = 16
 
 
 class NoPublishedVersion(LookupError):
@@ -109,10 +111,14 @@ def rulebook_for_version(version: RuleVersion) -> RuleBook:
     key = (version.number, version.checksum)
     with _books_lock:
         book = _books.get(key)
-    if book is None:
-        book = build_rulebook(version)
-        with _books_lock:
-            _books[key] = book
+        if book is not None:
+            _books.move_to_end(key)
+            return book
+    book = build_rulebook(version)
+    with _books_lock:
+        _books[key] = book
+        while len(_books) > MAX_CACHED_BOOKS:  # every publication adds a version: keep the recent ones
+            _books.popitem(last=False)
     return book
 
 

@@ -494,3 +494,17 @@ def test_a_forked_child_recompiles_and_evaluates_correctly(key):
     assert json.loads(report) == [True, True, True, True]
     assert key in engine.compiled_keys()
     assert engine.evaluate(key, book, {FLAG: True}, DAYS) == expected
+
+
+def test_the_rule_book_cache_keeps_only_recent_versions(db):
+    from rules import selectors
+    from rules.models import RuleVersion
+
+    version = RuleVersion.objects.get(number=1)
+    selectors._books.clear()
+
+    for n in range(selectors.MAX_CACHED_BOOKS + 5):
+        version.checksum = f"{n:064d}"  # a distinct published content each time
+        selectors.rulebook_for_version(version)
+
+    assert len(selectors._books) == selectors.MAX_CACHED_BOOKS

@@ -214,9 +214,9 @@ def test_on_the_last_day_the_clause_applies_and_cites_the_window(book):
 def test_an_open_ended_window_is_cited_from_its_start(book):
     result = result_dict(run(book, {"iic_recognised": True}, dt.date(2024, 6, 28)))
 
-    near = [n for n in result["near_misses"] if n["code"] == "IIC-13"]
+    near = next(n for n in result["near_misses"] if n["code"] == "IIC-13")
     assert result["eligible"] == []
-    assert near == []  # only one condition met: not near enough to be a near miss
+    assert [u["fact"] for u in near["unmet"]] == ["as_of"]  # recognised, but IIC takes effect the next day
     result = result_dict(run(book, {"iic_recognised": True, "iic_fraud_verified": True}, dt.date(2024, 6, 29)))
     item = next(e for e in result["eligible"] if e["code"] == "IIC-15")
     assert item["because"][0]["message_zh"] == "在政策有效期内（自2024-06-29起）"
@@ -261,3 +261,16 @@ def test_a_review_clause_out_of_its_window_is_not_under_review(book):
     assert "FIM-1.1" in codes(check(book, facts, dt.date(2026, 1, 1))["needs_review"])
     assert "FIM-1.1" not in codes(check(book, facts, dt.date(2025, 12, 31))["needs_review"])
     assert "FIM-1.1" not in codes(check(book, facts, dt.date(2028, 1, 1))["needs_review"])
+
+
+def test_generic_answers_alone_do_not_make_every_clause_a_near_miss(book):
+    from eligibility.checking import generic_facts
+
+    generic = {"registered_in_chongqing": True, "org_type": "enterprise", "future_industry_field": "embodied_ai"}
+
+    result = result_dict(run(book, generic, dt.date(2026, 6, 1)))
+    engaged = result_dict(run(book, {**generic, "intl_standard_role": "participant"}, dt.date(2026, 6, 1)))
+
+    assert generic_facts(book) == set(generic)
+    assert result["near_misses"] == []
+    assert [n["code"] for n in engaged["near_misses"]] == ["FIM-4.2"]
