@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .operators import Operator
 from .rulebook import ClauseSpec, Cond, RuleBook
@@ -46,49 +47,47 @@ class ClauseOutcome:
         return sum(1 for g in self.groups if g.met is True) + (1 if self.in_window else 0)
 
 
+@lru_cache(maxsize=256)
 def like_regex(pattern: str) -> re.Pattern:
     """`重庆市*产业创新中心`: each * stands for one or more characters; the whole value must match."""
     return re.compile(".+".join(re.escape(part) for part in pattern.split("*")), re.S)
 
 
+def _in_window(v, x, as_of, clause) -> bool:
+    # "Newly recognised": on or after the clause's start, before its end, and not after as_of.
+    return clause.start <= v <= as_of and (clause.end is None or v < clause.end)
+
+
+# operator -> test(stated value, condition value, as_of, clause); a missing fact is False before these run
+_TESTS = {
+    str(Operator.EXISTS): lambda v, x, a, c: True,
+    str(Operator.EQ): lambda v, x, a, c: v == x,
+    str(Operator.NEQ): lambda v, x, a, c: v != x,
+    str(Operator.IN): lambda v, x, a, c: v in x,
+    str(Operator.NOT_IN): lambda v, x, a, c: v not in x,
+    str(Operator.GT): lambda v, x, a, c: v > x,
+    str(Operator.GTE): lambda v, x, a, c: v >= x,
+    str(Operator.LT): lambda v, x, a, c: v < x,
+    str(Operator.LTE): lambda v, x, a, c: v <= x,
+    str(Operator.CONTAINS): lambda v, x, a, c: x in v,
+    str(Operator.CONTAINS_ALL): lambda v, x, a, c: all(item in v for item in x),
+    str(Operator.CONTAINS_ANY): lambda v, x, a, c: any(item in v for item in x),
+    str(Operator.IN_WINDOW): _in_window,
+    str(Operator.LIKE): lambda v, x, a, c: like_regex(x).fullmatch(v) is not None,
+}
+_REVIEW = str(Operator.REVIEW)
+
+
 def condition_holds(cond: Cond, facts: dict, as_of: int, clause: ClauseSpec) -> bool | None:
-    op = cond.operator
-    if op == Operator.REVIEW:
+    op = str(cond.operator)
+    if op == _REVIEW:
         return None
     if cond.fact not in facts:
         return False
-    v = facts[cond.fact]
-    x = cond.value
-    if op == Operator.EXISTS:
-        return True
-    if op == Operator.EQ:
-        return v == x
-    if op == Operator.NEQ:
-        return v != x
-    if op == Operator.IN:
-        return v in x
-    if op == Operator.NOT_IN:
-        return v not in x
-    if op == Operator.GT:
-        return v > x
-    if op == Operator.GTE:
-        return v >= x
-    if op == Operator.LT:
-        return v < x
-    if op == Operator.LTE:
-        return v <= x
-    if op == Operator.CONTAINS:
-        return x in v
-    if op == Operator.CONTAINS_ALL:
-        return all(item in v for item in x)
-    if op == Operator.CONTAINS_ANY:
-        return any(item in v for item in x)
-    if op == Operator.IN_WINDOW:
-        # "Newly recognised": on or after the clause's start, before its end, and not after as_of.
-        return clause.start <= v <= as_of and (clause.end is None or v < clause.end)
-    if op == Operator.LIKE:
-        return like_regex(x).fullmatch(v) is not None
-    raise ValueError(f"unknown operator {op!r}")
+    test = _TESTS.get(op)
+    if test is None:
+        raise ValueError(f"unknown operator {op!r}")
+    return test(facts[cond.fact], cond.value, as_of, clause)
 
 
 def group_holds(group: tuple[Cond, ...], facts: dict, as_of: int, clause: ClauseSpec) -> bool | None:
