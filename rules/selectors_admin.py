@@ -1,0 +1,93 @@
+"""Reads behind the rule administration pages and API: versions, their history, previews, checks, the case library."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch
+
+from subsidies.models import Bureau, Clause, Evaluation, ReevaluationJob
+
+from .impact import ImpactReport, impact_preview, subjects_for_preview
+from .models import Fact, GoldenCase, RuleEvent, RuleVersion
+from .selectors import NoPublishedVersion, build_rulebook, clause_rules, current_version, golden_cases, rulebook_for_version
+from .static_checks import Finding, static_checks
+
+USERS = ("created_by", "submitted_by", "published_by", "based_on")
+
+
+def version_list():
+    return RuleVersion.objects.select_related(*USERS).order_by("-number")
+
+
+def version_get(number: int) -> RuleVersion | None:
+    return (
+        RuleVersion.objects.select_related(*USERS)
+        .prefetch_related(Prefetch("events", queryset=RuleEvent.objects.select_related("actor").order_by("created_at", "pk")))
+        .filter(number=number)
+        .first()
+    )
+
+
+def current_number() -> int | None:
+    try:
+        return current_version().number
+    except NoPublishedVersion:
+        return None
+
+
+def version_clause_rules(version: RuleVersion):
+    """The version's clause rules with their bureaus (lead first) and conditions, in catalogue order."""
+    return clause_rules(version)
+
+
+def clause_rule_get(version: RuleVersion, code: str):
+    return next(iter(clause_rules(version).filter(clause__code=code)), None)
+
+
+def latest_job(version: RuleVersion) -> ReevaluationJob | None:
+    return ReevaluationJob.objects.filter(rule_version=version).order_by("-pk").first()
+
+
+def job_get(pk: int) -> ReevaluationJob | None:
+    return ReevaluationJob.objects.select_related("rule_version").filter(pk=pk).first()
+
+
+def changed_evaluations(version: RuleVersion):
+    """The re-evaluations under `version` whose outcome differs from the application's previous one."""
+    return (
+        Evaluation.objects.filter(rule_version=version, trigger="publish")
+        .exclude(previous_outcome="")
+        .select_related("application", "application__clause", "application__organisation")
+        .order_by("application__reference")
+    )
+
+
+def version_impact(version: RuleVersion) -> ImpactReport:
+    """What `version` would change against the current version, for the stored applications and the case library."""
+    current = rulebook_for_version(current_version())
+    return impact_preview(current=current, draft=build_rulebook(version), subjects=subjects_for_preview())
+
+
+def version_findings(version: RuleVersion, today: dt.date) -> list[Finding]:
+    return static_checks(rulebook_for_version(version), cases=golden_cases(), today=today)
+
+
+def case_list(*, clause: str | None = None):
+    cases = GoldenCase.objects.select_related("clause").order_by("clause__position", "name")
+    return cases.filter(clause__code=clause) if clause else cases
+
+
+def case_get(pk: int) -> GoldenCase | None:
+    return GoldenCase.objects.select_related("clause").filter(pk=pk).first()
+
+
+def evaluated_clauses():
+    return Clause.objects.exclude(kind=Clause.Kind.FRAMEWORK).order_by("position").only("code", "title_zh", "title_en")
+
+
+def bureau_list():
+    return Bureau.objects.order_by("level", "pk")
+
+
+def fact_list():
+    return Fact.objects.order_by("section", "position", "code")
