@@ -60,7 +60,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "policy_portal.urls"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "applications:list"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "library:home"
 WSGI_APPLICATION = "policy_portal.wsgi.application"
 

@@ -22,3 +22,15 @@ def book(db):
 @pytest.fixture
 def as_of():
     return dt.date(2026, 6, 1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_media_root():
+    """Uploads in tests go to a per-process folder (tests/settings.py), removed when the session ends."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    if "test-media-" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

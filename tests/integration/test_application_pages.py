@@ -85,3 +85,20 @@ def test_a_draft_page_shows_before_any_bureau_is_assigned():
 
     assert response.status_code == 200 and listing.status_code == 200
     assert "submit" in response.context["actions"]
+
+
+@pytest.mark.parametrize("role, landing", [("applicant", "/applications/"), ("officer", "/applications/"),
+                                           ("rule_admin", "/rules/"), (None, "/")])
+def test_signing_in_lands_on_each_roles_own_work(role, landing):
+    from accounts.models import Profile
+    from tests.factories import UserFactory
+
+    user = {"applicant": applicant, "officer": lambda: officer("市科技局")}.get(role, UserFactory)()
+    if role == "rule_admin":
+        Profile.objects.create(user=user, role=role)
+    client = Client()
+
+    response = client.post("/login/", {"username": user.username, "password": "pw-123456!"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == landing
+    assert response.status_code == 200
