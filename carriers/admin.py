@@ -1,6 +1,22 @@
 from django.contrib import admin
 
-from .models import ComplexMember, IncubationCarrier, IndustryInnovationCentre, IndustryResearchInstitute, InnovationComplex
+from .models import (
+    CarrierEvent,
+    CentreAnnualReport,
+    CentreEvaluation,
+    CentreFraudFinding,
+    ComplexAssessment,
+    ComplexMember,
+    IICIndicator,
+    IICScoreSheet,
+    IncubationCarrier,
+    IncubatorAssessment,
+    IndustryInnovationCentre,
+    IndustryResearchInstitute,
+    InnovationComplex,
+    InstituteAssessment,
+    Target,
+)
 
 
 @admin.register(IndustryResearchInstitute)
@@ -30,4 +46,49 @@ class IncubationCarrierAdmin(admin.ModelAdmin):
 
 @admin.register(IndustryInnovationCentre)
 class IndustryInnovationCentreAdmin(admin.ModelAdmin):
-    list_display = ("name", "lead_unit", "supervising_bureau", "recognised_on")
+    list_display = ("name", "lead_unit", "supervising_bureau", "recognised_on", "status")
+    list_filter = ("status",)
+
+
+@admin.register(InstituteAssessment, ComplexAssessment, IncubatorAssessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "rating", "bureau", "assessed_by")
+    list_filter = ("year", "rating")
+
+
+@admin.register(CentreAnnualReport, CentreEvaluation, CentreFraudFinding)
+class CentreRecordAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "centre")
+
+
+@admin.register(IICScoreSheet)
+class IICScoreSheetAdmin(admin.ModelAdmin):
+    list_display = ("application", "bureau", "total", "scored_by", "updated_at")
+    readonly_fields = ("scores", "bonus", "base_total", "bonus_total", "total")
+
+
+@admin.register(IICIndicator)
+class IICIndicatorAdmin(admin.ModelAdmin):
+    """附件2 as loaded by `manage.py load_carriers`; change it in fixtures/iic_indicators.yaml."""
+
+    list_display = ("key", "level", "name_zh", "points", "parent")
+    list_filter = ("level",)
+    ordering = ("position",)
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("document", "key", "year", "op", "value", "unit", "measure")
+    list_filter = ("document", "year")
+
+
+@admin.register(CarrierEvent)
+class CarrierEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "object_id", "action", "actor", "bureau")
+    list_filter = ("kind", "action")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

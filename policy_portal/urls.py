@@ -12,8 +12,12 @@ urlpatterns = [
     path("api/v1/", include("eligibility.urls_api")),
     path("api/v1/", include("accounts.urls_api")),
     path("api/v1/", include("subsidies.urls_api_applications")),
+    path("api/v1/", include("carriers.urls_api")),
+    path("api/v1/", include("rules.urls_api")),
     path("", include("accounts.urls")),
     path("", include("subsidies.urls_applications")),
+    path("", include("carriers.urls")),
+    path("", include("rules.urls")),
     path("", include("subsidies.urls")),
     path("", include("eligibility.urls")),
 ]

@@ -378,6 +378,17 @@ def load_cases(report: LoadReport, root: Path) -> None:
         stale.delete()
 
 
+def load_carrier_data(report: LoadReport) -> None:
+    """附件2's indicators and the PIC-3 / RIE targets (carriers.loading), counted in this report."""
+    from carriers.loading import carriers_load
+
+    for name, part in carriers_load().items():
+        if part.get("created"):
+            report.created[f"carriers.{name}"] = part["created"]
+        if part.get("updated"):
+            report.updated[f"carriers.{name}"] = part["updated"]
+
+
 def policies_load(*, root: Path = FIXTURES, actor=None) -> LoadReport:
     report = LoadReport()
     with transaction.atomic():
@@ -387,6 +398,7 @@ def policies_load(*, root: Path = FIXTURES, actor=None) -> LoadReport:
         content = load_clauses(report, root, docs, bureaus, vocabulary)
         load_routing(report, root, bureaus)
         load_cases(report, root)
+        load_carrier_data(report)
         checksum = hashlib.sha256(rule_content(content).encode()).hexdigest()
         # Fixtures apply when the fixtures changed, not whenever the current version differs from them:
         # re-running load_policies must never undo what administrators published since.

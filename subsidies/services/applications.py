@@ -268,6 +268,12 @@ def application_transition(
         raise Conflict("achievement_already_supported",
                        "This achievement has already been supported (就新、不重复).", "achievement_key") from None
     _event(app, actor=actor, action=action, from_status=from_status, reason=reason, data=data)
+    if action == "approve":
+        # A recognition clause's approval enters the carrier in its register, in this same transaction:
+        # if the register refuses the entry (DomainError naming the field), the approval is refused too.
+        from carriers.recognition import register_from_application
+
+        register_from_application(app, actor=actor)
     if action == "resubmit":
         _enqueue_evaluation(app)
     if action in ("approve", "reject", "return", "recommend", "reassign", "resubmit"):

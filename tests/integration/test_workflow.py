@@ -8,6 +8,7 @@ from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 from subsidies.models import Application, Evaluation, RoutingRule
 from subsidies.models.applications import Stage, Status
 from subsidies.services import application_create, application_submit, application_transition
+from subsidies.workflow import TRANSITIONS
 from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer
 
 pytestmark = pytest.mark.django_db
@@ -198,9 +199,10 @@ def test_the_database_refuses_a_second_approval_of_one_achievement(django_captur
 def test_iic_applications_go_first_to_the_district_then_to_the_municipal_commission(django_capture_on_commit_callbacks):
     org = OrganisationFactory(district="渝北区")
     user = applicant(organisation=org)
-    facts = {"registered_in_chongqing": True, "iic_lead_unit": True, "iic_proposed_name": "重庆市低空经济产业创新中心",
-             "iic_has_plan": True, "iic_has_evaluation_form": True}
-    app = application_create(actor=user, clause_code="IIC-12", facts=facts)
+    from tests.integration.test_carriers import IIC_FACTS, iic_plan_complete
+
+    app = application_create(actor=user, clause_code="IIC-12", facts=IIC_FACTS)
+    iic_plan_complete(user, app)  # 附件1: the approval enters the centre in its register
     with django_capture_on_commit_callbacks(execute=True):
         app = application_submit(actor=user, application_id=app.pk)
     assert (app.stage, app.district_bureau.short_name_zh) == (Stage.DISTRICT, "渝北区发展改革委")
@@ -214,7 +216,11 @@ def test_iic_applications_go_first_to_the_district_then_to_the_municipal_commiss
     app = application_transition(actor=officer("市发展改革委"), application_id=app.pk, action="approve")
 
     assert app.status == Status.APPROVED
-    assert [e.action for e in app.events.order_by("pk")] == ["create", "submit", "recommend", "approve"]
+    steps = [e.action for e in app.events.order_by("pk") if e.action in TRANSITIONS or e.action == "create"]
+    assert steps == ["create", "submit", "recommend", "approve"]  # the plan's attachments come in between
+    from carriers.models import IndustryInnovationCentre
+
+    assert IndustryInnovationCentre.objects.get(application=app).name == IIC_FACTS["iic_proposed_name"]
 
 
 def test_routing_follows_the_table_an_administrator_changes(django_capture_on_commit_callbacks):

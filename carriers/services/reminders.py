@@ -11,7 +11,7 @@ from django.db import transaction
 from accounts.models import Role
 from policy_portal.workdays import add_working_days, is_working_day
 
-from .models import CentreAnnualReport, CentreChange, IndustryInnovationCentre
+from ..models import CentreAnnualReport, CentreChange, IndustryInnovationCentre
 
 IIC16_WORKING_DAYS = 30
 REMIND_BEFORE_WORKING_DAYS = 5
@@ -78,7 +78,11 @@ def annual_report_reminders_send(*, today: dt.date) -> int:
     if (today.month, today.day) < ANNUAL_REMINDERS_FROM:
         return 0
     sent = 0
-    centres = IndustryInnovationCentre.objects.filter(recognised_on__isnull=False).select_related("supervising_bureau")
+    centres = (
+        IndustryInnovationCentre.objects.filter(recognised_on__isnull=False)
+        .exclude(status=IndustryInnovationCentre.Status.REMOVED)
+        .select_related("supervising_bureau")
+    )
     for centre in centres:
         report, _ = CentreAnnualReport.objects.select_for_update().get_or_create(centre=centre, year=today.year)
         if report.submitted_on or (report.last_reminded_on and (today - report.last_reminded_on).days < ANNUAL_REMIND_EVERY_DAYS):

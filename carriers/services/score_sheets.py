@@ -1,0 +1,43 @@
+"""IIC-12 / IIC-A2: an officer of the district 主管单位 or of 市发展改革委 scores an application on 附件2's indicators."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.selectors import bureau_of
+from policy_portal.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from subsidies.models import Application
+
+from ..models import IICScoreSheet
+from ..scoring import score_sheet
+from ..selectors import OPEN_STATUSES, indicator_table
+from .events import carrier_event
+
+
+@transaction.atomic
+def iic_score_sheet_save(*, actor, application_id, scores, bonus=None) -> IICScoreSheet:
+    """Validate and total the sheet (refusing an indicator scored above its weight), then store it for the officer's bureau."""
+    try:
+        app = Application.objects.select_for_update().select_related("clause").get(pk=application_id)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise NotFound("not_found", "No such application.") from None
+    bureau = bureau_of(actor)
+    if bureau is None or bureau.pk not in (app.district_bureau_id, app.bureau_id):
+        raise NotAllowed("not_your_bureau", "Only officers of the 主管单位 or of 市发展改革委 handling it can score it.")
+    if app.clause.code != "IIC-12":
+        raise DomainError("not_applicable", "Only IIC-12 applications are scored on 附件2.", "application")
+    if app.status not in OPEN_STATUSES:
+        raise Conflict("not_open", f"A {app.get_status_display()} application is no longer scored.", "status")
+    totals = score_sheet(indicator_table(), scores, bonus)
+    sheet, created = IICScoreSheet.objects.update_or_create(
+        application=app, bureau=bureau,
+        defaults={
+            "scored_by": actor,
+            "scores": {k: str(v) for k, v in totals.scores.items()},
+            "bonus": {k: str(v) for k, v in totals.bonus.items()},
+            "base_total": totals.base, "bonus_total": totals.bonus_total, "total": totals.total,
+        },
+    )
+    carrier_event(kind="application", object_id=app.pk, action="iic_score", actor=actor,
+                  data={"total": str(totals.total), "base": str(totals.base), "bonus": str(totals.bonus_total),
+                        "rescored": not created})
+    return sheet

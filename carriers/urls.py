@@ -1,0 +1,21 @@
+"""Pages of the registers, the targets dashboard, assessments, IIC scoring and recognition details."""
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "carriers"
+
+KINDS = r"(?P<slug>institutes|complexes|incubators|centres)"
+
+urlpatterns = [
+    path("carriers/", views.carriers_home, name="home"),
+    path("carriers/dashboard/", views.dashboard_page, name="dashboard"),
+    re_path(r"^carriers/dashboard\.(?P<fmt>csv|xlsx)$", views.dashboard_export, name="dashboard-export"),
+    path("carriers/iic/scoring/", views.iic_scoring_list, name="iic-scoring"),
+    path("carriers/iic/scoring/<int:pk>/", views.iic_scoring_form, name="iic-scoring-form"),
+    path("carriers/iic/ranking/", views.iic_ranking_page, name="iic-ranking"),
+    path("carriers/applications/<int:pk>/details/", views.recognition_details, name="recognition-details"),
+    re_path(rf"^carriers/{KINDS}/$", views.register_list, name="register"),
+    re_path(rf"^carriers/{KINDS}/(?P<pk>\d+)/$", views.register_detail, name="entry"),
+    re_path(rf"^carriers/{KINDS}/(?P<pk>\d+)/assess/$", views.assess_page, name="assess"),
+]
