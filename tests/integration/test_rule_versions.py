@@ -198,3 +198,23 @@ def test_loading_the_fixtures_again_never_undoes_a_publication_or_a_case_edit():
     assert current_version().number == draft.number
     assert set(GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False)
                .values_list("amount_yuan", flat=True)) == {800_000}
+
+
+def test_an_old_decision_replays_with_its_own_version_after_a_new_publication(django_capture_on_commit_callbacks):
+    owner = applicant()
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1, as_of=AS_OF)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(actor=owner, application_id=app.pk)
+    stored = Evaluation.objects.get(application=app)
+    author = UserFactory()
+    draft = ruleset_draft_create(actor=author)
+    edit_fim42(author, draft, amount_yuan=800_000)
+    expect_fim42_cap(800_000)
+    ruleset_submit(actor=author, version=draft)
+    ruleset_publish(actor=UserFactory(), version=draft)
+
+    replayed = check(rulebook_for_version(stored.rule_version), app.facts, stored.as_of)
+    today = check(rulebook_for_version(current_version()), app.facts, stored.as_of)
+
+    assert replayed == stored.result
+    assert cap_of(replayed) == 500_000 and cap_of(today) == 800_000
