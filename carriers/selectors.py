@@ -91,6 +91,34 @@ def register_entry(register: Register, pk: int):
     return qs.prefetch_related(*_assessments_prefetch(register)).first()
 
 
+# The model holding each register's yearly assessment, and its link to the carrier.
+ASSESSMENT_MODELS = {
+    "institutes": ("InstituteAssessment", "institute"),
+    "complexes": ("ComplexAssessment", "complex"),
+    "incubators": ("IncubatorAssessment", "carrier"),
+    "centres": ("CentreEvaluation", "centre"),
+}
+
+
+def register_overview(year: int) -> list[dict]:
+    """Every register on the dashboard, targets or not: recognised entries, and how many were assessed in `year`."""
+    from django.apps import apps
+
+    rows = []
+    for slug, register in REGISTERS.items():
+        model_name, link = ASSESSMENT_MODELS[slug]
+        assessments = apps.get_model("carriers", model_name).objects.filter(year=year)
+        rows.append({
+            "slug": slug,
+            "document": register.document,
+            "assessment_clause": register.assessment_clause,
+            "recognised": register.model.objects.filter(recognised_on__isnull=False).count(),
+            "assessed": assessments.values(link).distinct().count(),
+            "year": year,
+        })
+    return rows
+
+
 def register_counts() -> dict[str, int]:
     return {slug: r.model.objects.filter(recognised_on__isnull=False).count() for slug, r in REGISTERS.items()}
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -37,6 +38,7 @@ from .selectors import (
     indicator_table,
     may_score,
     register_counts,
+    register_overview,
     register_entries,
     register_entry,
 )
@@ -138,7 +140,11 @@ def _chart_geometry(charts: list[dict]) -> list[dict]:
 
 def dashboard_page(request):
     rows = dashboard_rows()
-    return render(request, "carriers/dashboard.html", {"charts": _chart_geometry(dashboard_charts(rows)), "rows": rows})
+    year = timezone.localdate().year
+    return render(request, "carriers/dashboard.html", {
+        "charts": _chart_geometry(dashboard_charts(rows)), "rows": rows,
+        "overview": register_overview(year), "year": year, "titles": display.REGISTER_TITLES,
+    })
 
 
 def dashboard_export(request, fmt: str):

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -539,3 +540,25 @@ def test_the_scoring_page_refuses_an_overweight_score_naming_the_indicator(clien
     assert "近3年立项科技研发类项目数" in response.content.decode()
     assert 'href="#scores-rd_projects"' in response.content.decode()
     assert not app.iic_score_sheets.exists()
+
+
+def test_all_four_registers_are_on_the_dashboard_with_their_assessments(client):
+    from carriers.models import IncubationCarrier, IncubatorAssessment, IndustryInnovationCentre
+
+    jxw = officer("市经济信息委")
+    make_complex(name="综合体甲", recognised_on=dt.date(2025, 3, 1))
+    incubator = IncubationCarrier.objects.create(name="某孵化器", kind="accelerator", level="municipal",
+                                                 recognised_on=dt.date(2025, 3, 1))
+    IncubationCarrier.objects.create(name="未认定孵化器", kind="community")
+    IndustryInnovationCentre.objects.create(name="重庆市低空经济产业创新中心", lead_unit="某公司", recognised_on=dt.date(2025, 5, 1))
+    this_year = timezone.localdate().year
+    IncubatorAssessment.objects.create(carrier=incubator, year=this_year, rating="good", assessed_by=jxw,
+                                       conversion_rate=12, survival_rate=80, incubated_valuation_yuan=10**8)
+    IncubatorAssessment.objects.create(carrier=incubator, year=this_year - 1, rating="pass", assessed_by=jxw,
+                                       conversion_rate=10, survival_rate=70, incubated_valuation_yuan=10**7)
+
+    page = client.get(reverse("carriers:dashboard"))
+
+    rows = {r["slug"]: (r["recognised"], r["assessed"]) for r in page.context["overview"]}
+    assert rows == {"institutes": (0, 0), "complexes": (1, 0), "incubators": (1, 1), "centres": (1, 0)}
+    assert page.content.decode().count("data-register=") == 4
