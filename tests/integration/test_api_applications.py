@@ -119,6 +119,8 @@ MATRIX = {
     "reassign": ("post", "{id}/reassign/", {"reason": "r", "to_bureau": "市知识产权局"}, (401, 403, 404, 200, 404, 403, 403)),
     "attach": ("post", "{id}/attachments/", "FILE", (401, 409, 404, 403, 403, 403, 403)),
     "download": ("get", "{id}/attachments/{attachment}/", None, (401, 200, 404, 200, 404, 403, 200)),
+    "consult": ("post", "{id}/consult/", {"bureau": "市知识产权局", "question": "q"}, (401, 403, 403, 201, 404, 403, 403)),
+    "answer": ("post", "{id}/consultations/{consultation}/answer/", {"answer": "a"}, (401, 403, 403, 403, 404, 403, 403)),
 }
 
 
@@ -143,15 +145,20 @@ def world(django_capture_on_commit_callbacks):
                                 upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf"))
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=owner, application_id=app.pk)
-    return users, app, attachment
+    from subsidies.services.consultations import application_consult
+
+    consultation = application_consult(actor=users["officer"], application_id=app.pk, bureau="市知识产权局", question="q")
+    return users, app, attachment, consultation
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(world, role, endpoint):
-    users, app, attachment = world
+    users, app, attachment, consultation = world
     method, suffix, body, expected = MATRIX[endpoint]
-    path = "/api/v1/applications/" + ("" if suffix == "CREATE" else suffix.format(id=app.pk, attachment=attachment.pk))
+    path = "/api/v1/applications/" + (
+        "" if suffix == "CREATE" else suffix.format(id=app.pk, attachment=attachment.pk, consultation=consultation.pk)
+    )
     client = client_for(users[role])
     if body == "FILE":
         response = client.post(path, {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 y")}, format="multipart")
@@ -161,3 +168,19 @@ def test_permission_matrix(world, role, endpoint):
     assert response.status_code == expected[ROLES.index(role)], response.content[:300]
     if response.status_code >= 400:
         assert set(response.json()) == {"code", "message", "field"}
+
+
+def test_the_consulted_bureau_answers_through_the_api(world):
+    users, app, _, consultation = world
+    ipo = client_for(officer("市知识产权局"))
+
+    answered = ipo.post(f"/api/v1/applications/{app.pk}/consultations/{consultation.pk}/answer/", {"answer": "已发布"},
+                        format="json")
+    again = ipo.post(f"/api/v1/applications/{app.pk}/consultations/{consultation.pk}/answer/", {"answer": "x"},
+                     format="json")
+    seen = client_for(users["officer"]).get(f"/api/v1/applications/{app.pk}/").json()
+
+    assert answered.status_code == 200 and answered.json()["answer"] == "已发布"
+    assert again.status_code == 409
+    assert seen["consultations"][0]["answer"] == "已发布"
+    assert [e["action"] for e in seen["events"]][-2:] == ["consult", "answer"]
