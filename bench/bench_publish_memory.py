@@ -54,7 +54,7 @@ def main():
     from eligibility.services import eligibility_check
     from rules.engine import engine
     from rules.models import GoldenCase
-    from rules.selectors import version_content
+    from rules.selectors import clause_edit_args
     from rules.services import clause_rule_edit, ruleset_draft_create, ruleset_publish, ruleset_submit
 
     users = get_user_model()
@@ -66,14 +66,8 @@ def main():
     print(f"{0:9d}  {start_rss:6.1f}  {len(engine.compiled_keys()):17d}  -")
     for i in range(1, args.publishes + 1):
         draft = ruleset_draft_create(actor=author)
-        item = next(c for c in version_content(draft) if c["clause"] == "FIM-4.2")
-        groups = {}
-        for c in item["conditions"]:
-            groups.setdefault(c["group"], []).append({k: c[k] for k in ("fact", "operator", "value", "message_zh", "message_en")})
-        clause_rule_edit(actor=author, version=draft, clause_code="FIM-4.2", amount_yuan=500_000 + i, amount_kind="cap",
-                         effective_from=dt.date.fromisoformat(item["effective_from"]),
-                         effective_to=dt.date.fromisoformat(item["effective_to"]),
-                         bureaus=item["bureaus"], conditions=[groups[g] for g in sorted(groups)])
+        clause_rule_edit(actor=author, version=draft, clause_code="FIM-4.2",
+                         **{**clause_edit_args(draft, "FIM-4.2"), "amount_yuan": 500_000 + i})
         ruleset_submit(actor=author, version=draft)
         ruleset_publish(actor=reviewer, version=draft)
         result = eligibility_check(facts=STANDARD, as_of=dt.date(2026, 6, 1))

@@ -24,6 +24,7 @@ from . import selectors_admin as selectors
 from .models import ClauseRule, GoldenCase, RuleVersion
 from .operators import Operator
 from .permissions import IsRuleAdministrator
+from .selectors import condition_groups
 from .services import clause_rule_edit, ruleset_draft_create, ruleset_publish, ruleset_reject, ruleset_rollback, ruleset_submit
 from .services_cases import UNSET, golden_case_create, golden_case_update
 from .spreadsheets import MAX_BYTES, draft_import_xlsx, draft_import_yaml, version_export_xlsx, version_export_yaml
@@ -132,10 +133,7 @@ class ClauseRuleSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=RuleConditionSerializer(many=True)))
     def get_conditions(self, rule) -> list:
-        groups: dict[int, list] = {}
-        for c in rule.ordered_conditions:
-            groups.setdefault(c.group, []).append(RuleConditionSerializer(c).data)
-        return [groups[g] for g in sorted(groups)]
+        return [RuleConditionSerializer(group, many=True).data for group in condition_groups(rule)]
 
 
 class VersionDetailSerializer(VersionSummarySerializer):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 
@@ -65,6 +66,31 @@ def clause_rules(version: RuleVersion):
     )
 
 
+def condition_groups(rule: ClauseRule) -> list[list[Condition]]:
+    """A rule's conditions as AND-ed groups of OR-ed alternatives, from the prefetched `ordered_conditions`."""
+    groups: dict[int, list[Condition]] = {}
+    for condition in rule.ordered_conditions:
+        groups.setdefault(condition.group, []).append(condition)
+    return [groups[g] for g in sorted(groups)]
+
+
+EDITABLE_CONDITION_FIELDS = ("fact", "operator", "value", "message_zh", "message_en")
+
+
+def clause_edit_args(version: RuleVersion, code: str) -> dict:
+    """A clause's rule in `version` as the keyword arguments rules.services.clause_rule_edit takes."""
+    rule = clause_rules(version).get(clause__code=code)
+    return {
+        "amount_yuan": rule.amount_yuan,
+        "amount_kind": rule.amount_kind,
+        "effective_from": rule.effective_from,
+        "effective_to": rule.effective_to,
+        "bureaus": [b.bureau.short_name_zh for b in rule.ordered_bureaus],
+        "conditions": [[{f: getattr(c, "fact_id" if f == "fact" else f) for f in EDITABLE_CONDITION_FIELDS} for c in group]
+                       for group in condition_groups(rule)],
+    }
+
+
 def build_rulebook(version: RuleVersion) -> RuleBook:
     vocabulary = fact_specs()
     specs = []
@@ -124,6 +150,11 @@ def rulebook_for_version(version: RuleVersion) -> RuleBook:
 
 def engine_key(book: RuleBook) -> str:
     return f"v{book.version}_{book.checksum[-16:]}"
+
+
+def content_checksum(content) -> str:
+    """SHA-256 of canonical JSON: a version's checksum (of version_content) and a fixture row's hash."""
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def version_content(version: RuleVersion) -> list[dict]:

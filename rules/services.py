@@ -7,8 +7,6 @@ limit and passes every case of the library.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import multiprocessing
 import queue as queue_module
 
@@ -22,14 +20,10 @@ from .cases import CaseFailure, run_cases
 from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleEvent, RuleVersion
 from .operators import FactError, normalise_condition_value
 from .rulebook import RuleBook
-from .selectors import build_rulebook, current_version, fact_specs, golden_cases, version_content
+from .selectors import build_rulebook, content_checksum, current_version, fact_specs, golden_cases, version_content
 
 COMPILE_TIMEOUT_SECONDS = 20
 Status = RuleVersion.Status
-
-
-def content_checksum(content: list[dict]) -> str:
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _event(version: RuleVersion, actor, action: str, note: str = "", **data) -> None:

@@ -28,7 +28,8 @@ from policy_portal.exceptions import Conflict, DomainError
 from .models import ClauseRule, Fact, RuleEvent, RuleVersion
 from .operators import FactError, Operator, parse_iso_date
 from .selectors import version_content
-from .services import clause_rule_edit, content_checksum
+from .selectors import content_checksum
+from .services import clause_rule_edit
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024  # an xlsx is a zip: refuse bombs before openpyxl inflates them

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from policy_portal.pagination import CataloguePagination, get_paginated_response
 from rules.models import ClauseRule
 from rules.operators import FactType, Operator
+from rules.selectors import condition_groups
 
 from . import selectors
 from .models import Bureau, Clause
@@ -148,7 +149,7 @@ class ClauseDetailApi(APIView):
 
         @extend_schema_field(serializers.ListField(child=serializers.ListField(child=ConditionSerializer())))
         def get_conditions(self, rule) -> list[list[dict]]:
-            return [ConditionSerializer(group, many=True).data for group in selectors.condition_groups(rule)]
+            return [ConditionSerializer(group, many=True).data for group in condition_groups(rule)]
 
     @extend_schema(
         tags=CATALOGUE_TAG, operation_id="clauses_retrieve", responses={200: OutputSerializer, 404: ErrorSerializer}

@@ -6,8 +6,6 @@ when the fixtures' rule content differs from the current published version.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from django.utils import timezone
 
 from rules.models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleVersion
 from rules.operators import FactSpec, normalise_condition_value
+from rules.selectors import content_checksum
 
 from .models import Article, Bureau, Clause, Document, DocumentIssuer, Measure, MeasureBureau, RoutingRule
 
@@ -239,11 +238,6 @@ def _condition_rows(code: str, conditions: list, vocabulary: dict[str, FactSpec]
     return rows
 
 
-def rule_content(clauses: list[dict]) -> str:
-    """The canonical JSON of a version's content, whose SHA-256 is the version checksum."""
-    return json.dumps(clauses, ensure_ascii=False, sort_keys=True, default=str)
-
-
 def load_clauses(report: LoadReport, root: Path, docs: dict[str, Document], bureaus: dict[str, Bureau],
                  vocabulary: dict[str, FactSpec]) -> list[dict]:
     data = _read_yaml(root / "clauses.yaml")
@@ -301,7 +295,7 @@ def load_clauses(report: LoadReport, root: Path, docs: dict[str, Document], bure
 
 def publish_content(content: list[dict], *, note: str, actor=None) -> RuleVersion:
     """Write `content` as a new published rule version (used by the loader and by tests)."""
-    checksum = hashlib.sha256(rule_content(content).encode()).hexdigest()
+    checksum = content_checksum(content)
     number = (RuleVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     now = timezone.now()
     version = RuleVersion.objects.create(
@@ -363,7 +357,7 @@ def load_cases(report: LoadReport, root: Path) -> None:
             if row["name"] in seen:
                 raise FixtureError(f"{path.name}: case name {row['name']!r} appears twice")
             seen.add(row["name"])
-            row_hash = hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+            row_hash = content_checksum(row)
             existing = GoldenCase.objects.filter(name=row["name"]).first()
             if existing is not None and existing.fixture_hash == row_hash:
                 continue  # this row has not changed since it was loaded: keep any administrator's edit
@@ -399,7 +393,7 @@ def policies_load(*, root: Path = FIXTURES, actor=None) -> LoadReport:
         load_routing(report, root, bureaus)
         load_cases(report, root)
         load_carrier_data(report)
-        checksum = hashlib.sha256(rule_content(content).encode()).hexdigest()
+        checksum = content_checksum(content)
         # Fixtures apply when the fixtures changed, not whenever the current version differs from them:
         # re-running load_policies must never undo what administrators published since.
         loaded = RuleVersion.objects.filter(source="fixtures").order_by("-number").first()

@@ -48,14 +48,6 @@ def clause_get(*, code: str, version: RuleVersion | None = None) -> ClauseRule |
     return clause_list(version=version).filter(clause__code=code).first()
 
 
-def condition_groups(rule: ClauseRule) -> list[list[Condition]]:
-    """A rule's conditions as AND-ed groups of OR-ed alternatives, from the prefetched rows."""
-    groups: dict[int, list[Condition]] = {}
-    for condition in rule.ordered_conditions:
-        groups.setdefault(condition.group, []).append(condition)
-    return [groups[g] for g in sorted(groups)]
-
-
 # ---------------------------------------------------------------- documents
 
 

@@ -8,11 +8,11 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from rules.selectors import NoPublishedVersion
+from rules.selectors import NoPublishedVersion, condition_groups
 
 from . import display
 from .models import Article, Clause
-from .selectors import clause_get, clause_list, condition_groups, document_get, document_list
+from .selectors import clause_get, clause_list, document_get, document_list
 
 MAX_QUERY = 60
 

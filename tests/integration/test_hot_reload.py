@@ -50,22 +50,15 @@ def read_answer(proc):
 
 @pytest.mark.integration
 def test_a_publication_reaches_another_process_within_seconds(other_process):
+    from rules.models import GoldenCase
+    from rules.selectors import clause_edit_args
     from rules.services import clause_rule_edit, ruleset_draft_create, ruleset_publish, ruleset_submit
-    from rules.selectors import version_content
 
     first = read_answer(other_process)
     author = UserFactory()
     draft = ruleset_draft_create(actor=author)
-    content = next(c for c in version_content(draft) if c["clause"] == "FIM-4.2")
-    groups = {}
-    for c in content["conditions"]:
-        groups.setdefault(c["group"], []).append({k: c[k] for k in ("fact", "operator", "value", "message_zh", "message_en")})
-    clause_rule_edit(actor=author, version=draft, clause_code="FIM-4.2", amount_yuan=800_000, amount_kind="cap",
-                     effective_from=__import__("datetime").date.fromisoformat(content["effective_from"]),
-                     effective_to=__import__("datetime").date.fromisoformat(content["effective_to"]),
-                     bureaus=content["bureaus"], conditions=[groups[g] for g in sorted(groups)])
-    from rules.models import GoldenCase
-
+    clause_rule_edit(actor=author, version=draft, clause_code="FIM-4.2",
+                     **{**clause_edit_args(draft, "FIM-4.2"), "amount_yuan": 800_000})
     GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False).update(amount_yuan=800_000)
     ruleset_submit(actor=author, version=draft)
 

@@ -6,8 +6,8 @@ import pytest
 from eligibility.checking import check
 from rules.engine import engine
 from rules.impact import AmountChange, ClauseState, StatusChange, Subject, impact_preview, subjects_for_preview
-from rules.models import ClauseRule, GoldenCase
-from rules.selectors import build_rulebook, current_version, engine_key, rulebook_for_version, version_content
+from rules.models import GoldenCase
+from rules.selectors import build_rulebook, clause_edit_args, current_version, engine_key, rulebook_for_version
 from rules.services import clause_rule_edit, ruleset_draft_create
 from subsidies.services import application_create, application_submit
 from tests.factories import STANDARD_FACTS, UserFactory, applicant
@@ -42,18 +42,10 @@ def draft(admin):
 
 def edit(actor, version, code, *, add_group=None, drop_review=False, **overrides):
     """Change one clause of a draft through clause_rule_edit, keeping everything not overridden."""
-    rule = ClauseRule.objects.get(version=version, clause__code=code)
-    content = next(c for c in version_content(version) if c["clause"] == code)
-    groups: dict[int, list] = {}
-    for c in content["conditions"]:
-        if drop_review and c["operator"] == "review":
-            continue
-        groups.setdefault(c["group"], []).append({k: c[k] for k in ("fact", "operator", "value", "message_zh", "message_en")})
-    conditions = [groups[g] for g in sorted(groups)] + ([add_group] if add_group else [])
-    args = dict(amount_yuan=rule.amount_yuan, amount_kind=rule.amount_kind, effective_from=rule.effective_from,
-                effective_to=rule.effective_to, bureaus=content["bureaus"], conditions=conditions)
-    args.update(overrides)
-    clause_rule_edit(actor=actor, version=version, clause_code=code, **args)
+    args = clause_edit_args(version, code)
+    groups = [[c for c in g if not (drop_review and c["operator"] == "review")] for g in args["conditions"]]
+    args["conditions"] = [g for g in groups if g] + ([add_group] if add_group else [])
+    clause_rule_edit(actor=actor, version=version, clause_code=code, **{**args, **overrides})
 
 
 def qualifying_under(book, subjects, code, statuses=("eligible", "needs_review")):

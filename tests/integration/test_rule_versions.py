@@ -5,8 +5,8 @@ import pytest
 
 from eligibility.checking import check
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
-from rules.models import ClauseRule, GoldenCase, RuleVersion
-from rules.selectors import current_version, rulebook_for_version, version_content
+from rules.models import GoldenCase, RuleVersion
+from rules.selectors import clause_edit_args, current_version, rulebook_for_version
 from rules.services import (
     clause_rule_edit,
     compile_check,
@@ -23,20 +23,8 @@ pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 6, 1)
 
 
-def fim42(version):
-    rule = ClauseRule.objects.get(version=version, clause__code="FIM-4.2")
-    content = next(c for c in version_content(version) if c["clause"] == "FIM-4.2")
-    groups = {}
-    for c in content["conditions"]:
-        groups.setdefault(c["group"], []).append({k: c[k] for k in ("fact", "operator", "value", "message_zh", "message_en")})
-    return rule, [groups[g] for g in sorted(groups)], content["bureaus"]
-
-
 def edit_fim42(actor, draft, **overrides):
-    rule, conditions, bureaus = fim42(draft)
-    args = dict(amount_yuan=rule.amount_yuan, amount_kind=rule.amount_kind, effective_from=rule.effective_from,
-                effective_to=rule.effective_to, bureaus=bureaus, conditions=conditions)
-    args.update(overrides)
+    args = {**clause_edit_args(draft, "FIM-4.2"), **overrides}
     return clause_rule_edit(actor=actor, version=draft, clause_code="FIM-4.2", **args)
 
 
@@ -108,7 +96,7 @@ def test_a_failing_golden_case_blocks_publishing():
                               as_of=AS_OF, facts=STANDARD_FACTS, expected="eligible", amount_yuan=500_000)
     author = UserFactory()
     draft = ruleset_draft_create(actor=author)
-    _, conditions, _ = fim42(draft)
+    conditions = clause_edit_args(draft, "FIM-4.2")["conditions"]
     conditions.append([{"fact": "intl_standard_role", "operator": "eq", "value": "participant",
                         "message_zh": "参与制修订", "message_en": "Participant"}])
     edit_fim42(author, draft, conditions=conditions)

@@ -11,7 +11,8 @@ from policy_portal.exceptions import DomainError
 from rules.models import Fact
 from rules.operators import OPERATORS_BY_TYPE
 from rules.selectors import current_version, version_content
-from rules.services import content_checksum, ruleset_draft_create
+from rules.selectors import content_checksum
+from rules.services import ruleset_draft_create
 from rules.spreadsheets import draft_import_xlsx, draft_import_yaml, version_export_xlsx, version_export_yaml
 from tests.factories import UserFactory
 

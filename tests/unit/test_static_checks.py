@@ -8,10 +8,9 @@ import uuid
 import pytest
 
 from rules.cases import Case
-from rules.models import ClauseRule
 from rules.operators import FactSpec, FactType, Operator, date_to_days
 from rules.rulebook import RuleBook
-from rules.selectors import build_rulebook, golden_cases, version_content
+from rules.selectors import build_rulebook, clause_edit_args, golden_cases
 from rules.services import clause_rule_edit, ruleset_draft_create
 from rules.static_checks import Finding, static_checks
 from tests.factories import UserFactory
@@ -84,17 +83,10 @@ def test_every_shipped_clause_is_reported_when_the_stored_case_library_lacks_its
 def test_a_draft_edited_to_require_two_organisation_types_is_reported(db):
     admin = UserFactory()
     draft = ruleset_draft_create(actor=admin)
-    rule = ClauseRule.objects.get(version=draft, clause__code="FIM-6.1")
-    content = next(c for c in version_content(draft) if c["clause"] == "FIM-6.1")
-    groups: dict[int, list] = {}
-    for c in content["conditions"]:
-        groups.setdefault(c["group"], []).append({k: c[k] for k in ("fact", "operator", "value", "message_zh", "message_en")})
-    conditions = [groups[g] for g in sorted(groups)]
-    conditions.append([{"fact": "org_type", "operator": "eq", "value": "university",
-                        "message_zh": "申请主体为高等学校", "message_en": "The applicant is a university"}])
-    clause_rule_edit(actor=admin, version=draft, clause_code="FIM-6.1", amount_yuan=rule.amount_yuan,
-                     amount_kind=rule.amount_kind, effective_from=rule.effective_from, effective_to=rule.effective_to,
-                     bureaus=content["bureaus"], conditions=conditions)
+    args = clause_edit_args(draft, "FIM-6.1")
+    args["conditions"].append([{"fact": "org_type", "operator": "eq", "value": "university",
+                                "message_zh": "申请主体为高等学校", "message_en": "The applicant is a university"}])
+    clause_rule_edit(actor=admin, version=draft, clause_code="FIM-6.1", **args)
 
     findings = static_checks(build_rulebook(draft), today=TODAY)
 
