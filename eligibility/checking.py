@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rules.engine import engine
-from rules.evaluator import VALIDITY_FACT, ClauseOutcome, evaluate
+from rules.evaluator import VALIDITY_FACT, ClauseOutcome, condition_holds, evaluate
 from rules.operators import days_to_date, date_to_days, normalise_facts
 from rules.rulebook import ClauseSpec, RuleBook
 from rules.selectors import engine_key
@@ -78,8 +78,6 @@ def _clause_head(c: ClauseSpec) -> dict:
 
 
 def _because(o: ClauseOutcome, facts: dict, as_of: int) -> list[dict]:
-    from rules.evaluator import condition_holds
-
     reasons = [_window_message(o.clause)]
     for g in o.groups:
         for cond in g.conditions:
@@ -135,12 +133,8 @@ def _supersede(eligible: list[dict], book: RuleBook) -> list[dict]:
 
 
 def generic_facts(book: RuleBook) -> set[str]:
-    clauses = book.evaluated_clauses
-    counts: dict[str, int] = {}
-    for c in clauses:
-        for fact in {cond.fact for g in c.groups for cond in g}:
-            counts[fact] = counts.get(fact, 0) + 1
-    return {f for f, n in counts.items() if n >= GENERIC_FACT_SHARE * len(clauses)}
+    threshold = GENERIC_FACT_SHARE * len(book.evaluated_clauses)
+    return {f for f, n in book.fact_usage.items() if n >= threshold}
 
 
 def _engaged(o: ClauseOutcome, facts: dict, generic: set[str]) -> bool:

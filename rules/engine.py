@@ -74,9 +74,7 @@ def _age_key(fact: str) -> str:
 
 def like_conditions(book: RuleBook) -> dict[tuple[str, str], str]:
     """Every distinct (fact, pattern) of the book's `like` conditions and the payload flag that answers it."""
-    pairs = sorted({(c.fact, c.value) for clause in book.evaluated_clauses for g in clause.groups for c in g
-                    if c.operator == Operator.LIKE})
-    return {pair: f"{LIKE_PREFIX}{i}" for i, pair in enumerate(pairs)}
+    return {pair: f"{LIKE_PREFIX}{i}" for i, pair in enumerate(book.like_patterns)}
 
 
 def _cmp(op: str, key: str, value) -> dict:

@@ -6,8 +6,9 @@ the database, so the engine and the explainer are pure functions of a RuleBook.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from .operators import FactSpec
+from .operators import FactSpec, Operator
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,23 @@ class RuleBook:
                 return c
         raise KeyError(code)
 
-    @property
+    # A book is immutable, so what is derived from it is computed once (checks run on every request).
+
+    @cached_property
     def evaluated_clauses(self) -> tuple[ClauseSpec, ...]:
         return tuple(c for c in self.clauses if c.evaluated)
+
+    @cached_property
+    def fact_usage(self) -> dict[str, int]:
+        """How many evaluated clauses test each fact."""
+        counts: dict[str, int] = {}
+        for c in self.evaluated_clauses:
+            for fact in {cond.fact for g in c.groups for cond in g}:
+                counts[fact] = counts.get(fact, 0) + 1
+        return counts
+
+    @cached_property
+    def like_patterns(self) -> tuple[tuple[str, str], ...]:
+        """Every distinct (fact, pattern) of the `like` conditions, in a stable order."""
+        return tuple(sorted({(c.fact, c.value) for clause in self.evaluated_clauses for g in clause.groups for c in g
+                             if c.operator == Operator.LIKE}))

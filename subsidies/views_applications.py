@@ -127,12 +127,13 @@ def application_new(request):
     return render(request, "applications/new.html", context)
 
 
+# Events that are not workflow transitions (those are labelled by subsidies.workflow.TRANSITIONS).
 EVENT_LABELS = {
-    "create": (gettext_lazy("Created"),),
-    "update": (gettext_lazy("Edited"),),
-    "attach": (gettext_lazy("File attached"),),
-    "consult": (gettext_lazy("Bureau consulted"),),
-    "answer": (gettext_lazy("Consultation answered"),),
+    "create": gettext_lazy("Created"),
+    "update": gettext_lazy("Edited"),
+    "attach": gettext_lazy("File attached"),
+    "consult": gettext_lazy("Bureau consulted"),
+    "answer": gettext_lazy("Consultation answered"),
 }
 
 
@@ -142,7 +143,7 @@ def _history(app) -> list[dict]:
     rows = []
     for e in app.events.all():
         transition = TRANSITIONS.get(e.action)
-        label = display.pick(transition, "label") if transition else str(EVENT_LABELS.get(e.action, (e.action,))[0])
+        label = display.pick(transition, "label") if transition else str(EVENT_LABELS.get(e.action, e.action))
         rows.append({"event": e, "label": label, "from": statuses.get(e.from_status, ""), "to": statuses.get(e.to_status, "")})
     return rows
 
