@@ -41,7 +41,7 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=12, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="officers")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="officers")
 
     class Meta:
         constraints = [

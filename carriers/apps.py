@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CarriersConfig(AppConfig):
     name = "carriers"
     verbose_name = _("Innovation carriers")
+
+    def ready(self):
+        from catalogue.loading import register_loader
+
+        from .loading import load_into_report
+
+        register_loader(50, "carriers.data", load_into_report)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
+from catalogue import display
 from rules.models import Fact
-from subsidies import display
 
 # Register field → the fact whose choices name its values.
 CHOICE_FACTS = {

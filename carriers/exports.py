@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from subsidies import display
+from catalogue import display
 
 BOM = "\ufeff"
 

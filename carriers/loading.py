@@ -131,3 +131,12 @@ def targets_load(rows: list[dict] | None = None) -> dict:
 def carriers_load() -> dict:
     """Upsert the indicators and the targets; returns {"indicators": {created, updated}, "targets": {...}}."""
     return {"indicators": indicators_load(), "targets": targets_load()}
+
+
+def load_into_report(report, root, context) -> None:
+    """附件2's indicators and the PIC-3 / RIE targets as part of `manage.py load_policies`, counted in its report."""
+    for name, part in carriers_load().items():
+        if part.get("created"):
+            report.created[f"carriers.{name}"] = part["created"]
+        if part.get("updated"):
+            report.updated[f"carriers.{name}"] = part["updated"]

@@ -184,7 +184,7 @@ class IndustryInnovationCentre(Carrier):
 
     lead_unit = models.CharField(max_length=120)
     supervising_bureau = models.ForeignKey(
-        "subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="supervised_centres"
+        "catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="supervised_centres"
     )
     legal_entity = models.BooleanField(default=True, help_text=_("第五条: normally run as a legal entity."))
     # 第十一条（二）–（四）
@@ -232,7 +232,7 @@ class Assessment(models.Model):
 
     year = models.PositiveSmallIntegerField()
     notes = models.TextField(blank=True)
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -309,7 +309,7 @@ class CentreAnnualReport(models.Model):
     last_reminded_on = models.DateField(null=True, blank=True)
     rating = models.CharField(max_length=10, choices=Rating.choices, blank=True, help_text=_("The 主管单位's 考核 result."))
     summary = models.TextField(blank=True, help_text=_("建设运行情况, and problems coordinated (第十三条)."))
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -333,7 +333,7 @@ class CentreEvaluation(models.Model):
     result = models.CharField(max_length=10, choices=Rating.choices)
     adjustment = models.CharField(max_length=10, choices=Adjustment.choices, default=Adjustment.RETAIN)
     feedback = models.TextField(blank=True, help_text=_("Fed back to the centre and its 主管单位."))
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -349,7 +349,7 @@ class CentreFraudFinding(models.Model):
     description = models.TextField()
     adjustment = models.CharField(max_length=10, choices=Adjustment.choices)
     credit_platform_listed = models.BooleanField(default=True, help_text=_("纳入国家统一的信用信息平台."))
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -364,7 +364,7 @@ class CarrierEvent(models.Model):
     object_id = models.PositiveBigIntegerField()
     action = models.CharField(max_length=30)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -475,7 +475,7 @@ class IICScoreSheet(models.Model):
     """An officer's 附件2 evaluation form for an IIC-12 application: one sheet per application and bureau."""
 
     application = models.ForeignKey("subsidies.Application", on_delete=models.CASCADE, related_name="iic_score_sheets")
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, related_name="+")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, related_name="+")
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scores = models.JSONField(default=dict, help_text=_("Third-level indicator key → score (a decimal string)."))
     bonus = models.JSONField(default=dict, help_text=_("Bonus item key → score."))

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.selectors import bureau_of
+from catalogue.models import Bureau
 from rules.models import ClauseRule
 from rules.selectors import current_version
-from subsidies.models import Application, Bureau
+from subsidies.models import Application
 from subsidies.models.applications import Status
 
 from .models import (

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
+from catalogue import display as portal_display
 from policy_portal.exceptions import DomainError
-from subsidies import display as portal_display
 from subsidies.models import Application, Attachment
 
 from . import display, services
@@ -27,7 +27,6 @@ from .exports import dashboard_csv, dashboard_xlsx
 from .forms import ASSESSMENT_FORMS, IICPlanForm, RecognitionPackageForm
 from .models import IIC_PLAN_OUTLINE, IIC_PLAN_SUMMARY_MAX, IICEstablishmentPlan, IICScoreSheet, RecognitionPackage
 from .scoring import score_sheet
-from .templatetags.carriers import plain
 from .selectors import (
     RECOGNITION_CLAUSES,
     REGISTERS,
@@ -38,10 +37,11 @@ from .selectors import (
     indicator_table,
     may_score,
     register_counts,
-    register_overview,
     register_entries,
     register_entry,
+    register_overview,
 )
+from .templatetags.carriers import plain
 
 PAGE_SIZE = 20
 

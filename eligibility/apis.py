@@ -9,11 +9,12 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from catalogue.models import Clause
+from catalogue.serializers import CitationSerializer
+from policy_portal.errors import ErrorSerializer
 from policy_portal.parsers import StrictJSONParser
 from rules.models import ClauseRule
 from rules.operators import FactError, parse_iso_date
-from subsidies.apis import CitationSerializer, ErrorSerializer
-from subsidies.models import Clause
 
 from .services import eligibility_check
 

@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import display
 from rules.models import Fact
 from rules.operators import FactType
-from subsidies import display
 
 NOT_STATED = _("Not stated")
 

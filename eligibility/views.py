@@ -15,13 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from catalogue import display
+from catalogue.models import Article, Clause
+from catalogue.selectors import bureau_list, document_list
 from rules.operators import FactError
-from subsidies import display
-from subsidies.models import Article, Clause
-from subsidies.selectors import bureau_list, document_list, fact_list
+from rules.selectors import fact_list
 
 from .forms import FactsForm
 from .services import eligibility_check
+
 
 def check_page(request):
     facts = fact_list()

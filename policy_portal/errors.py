@@ -5,7 +5,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -14,6 +14,14 @@ from rules.engine import EngineError, EngineLimitError
 from rules.operators import FactError
 
 logger = logging.getLogger(__name__)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every API error: a machine-readable code, a message, and the input field at fault (or null)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
 
 
 class ApiError(exceptions.APIException):

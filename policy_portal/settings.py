@@ -38,11 +38,13 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the portal needs no CDN
-    "subsidies",
-    "carriers",
     "accounts",
+    "catalogue",
     "rules",
     "eligibility",
+    "library",
+    "subsidies",
+    "carriers",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +100,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "policy_portal" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -153,9 +156,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OperatorEnum": "rules.operators.Operator",
         "FactTypeEnum": "rules.operators.FactType",
-        "ClauseKindEnum": "subsidies.models.Clause.Kind",
+        "ClauseKindEnum": "catalogue.models.Clause.Kind",
         "AmountKindEnum": "rules.models.ClauseRule.AmountKind",
-        "BureauLevelEnum": "subsidies.models.Bureau.Level",
+        "BureauLevelEnum": "catalogue.models.Bureau.Level",
     },
 }
 

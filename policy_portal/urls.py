@@ -8,7 +8,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("api/v1/", include("subsidies.urls_api")),
+    path("api/v1/", include("library.urls_api")),
     path("api/v1/", include("eligibility.urls_api")),
     path("api/v1/", include("accounts.urls_api")),
     path("api/v1/", include("subsidies.urls_api_applications")),
@@ -18,6 +18,6 @@ urlpatterns = [
     path("", include("subsidies.urls_applications")),
     path("", include("carriers.urls")),
     path("", include("rules.urls")),
-    path("", include("subsidies.urls")),
+    path("", include("library.urls")),
     path("", include("eligibility.urls")),
 ]

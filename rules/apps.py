@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RulesConfig(AppConfig):
     name = "rules"
     verbose_name = _("Rule tables")
+
+    def ready(self):
+        from .loading import register
+
+        register()

@@ -87,13 +87,13 @@ class ClauseRule(models.Model):
         UNSPECIFIED = "unspecified", _("Support without a stated sum")
 
     version = models.ForeignKey(RuleVersion, on_delete=models.CASCADE, related_name="clause_rules")
-    clause = models.ForeignKey("subsidies.Clause", on_delete=models.PROTECT, related_name="rules")
+    clause = models.ForeignKey("catalogue.Clause", on_delete=models.PROTECT, related_name="rules")
     amount_yuan = models.BigIntegerField(null=True, blank=True)
     amount_kind = models.CharField(max_length=12, choices=AmountKind.choices)
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True, help_text=_("Exclusive; empty when open-ended."))
-    lead_bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, related_name="lead_rules")
-    bureaus = models.ManyToManyField("subsidies.Bureau", through="ClauseRuleBureau", related_name="clause_rules")
+    lead_bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, related_name="lead_rules")
+    bureaus = models.ManyToManyField("catalogue.Bureau", through="ClauseRuleBureau", related_name="clause_rules")
 
     class Meta:
         constraints = [
@@ -115,7 +115,7 @@ class ClauseRule(models.Model):
 
 class ClauseRuleBureau(models.Model):
     clause_rule = models.ForeignKey(ClauseRule, on_delete=models.CASCADE)
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT)
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -163,7 +163,7 @@ class GoldenCase(models.Model):
         NOT_ELIGIBLE = "not_eligible", _("Not eligible")
 
     name = models.CharField(max_length=200, unique=True)
-    clause = models.ForeignKey("subsidies.Clause", on_delete=models.CASCADE, related_name="golden_cases")
+    clause = models.ForeignKey("catalogue.Clause", on_delete=models.CASCADE, related_name="golden_cases")
     as_of = models.DateField()
     facts = models.JSONField(default=dict)
     expected = models.CharField(max_length=14, choices=Expected.choices)

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from django.db.models import Prefetch
 
 from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleVersion
-from .operators import FactSpec, date_to_days, normalise_condition_value
+from .operators import OPERATORS_BY_TYPE, FactSpec, Operator, date_to_days, normalise_condition_value
 from .rulebook import ClauseSpec, Cond, RuleBook
 
 _books: OrderedDict[tuple[int, str], RuleBook] = OrderedDict()  # least recently used first
@@ -190,3 +190,32 @@ def golden_cases():
         Case(c.name, c.clause.code, c.as_of, c.facts, c.expected, c.amount_yuan)
         for c in GoldenCase.objects.select_related("clause").order_by("name")
     ]
+
+
+# ---------------------------------------------------------------- facts
+
+
+def operators_for_type(fact_type: str) -> list[str]:
+    """The operators a condition may apply to a fact of this type, in the Operator enum's order."""
+    allowed = OPERATORS_BY_TYPE[fact_type]
+    return [op for op in Operator.values if op in allowed]
+
+
+def fact_list(*, version: RuleVersion | None = None) -> list[Fact]:
+    """The facts vocabulary in questionnaire order; each fact carries `used_by`: the codes of the
+    clauses whose conditions in `version` (default: current) test it, in catalogue order."""
+    version = version or current_version()
+    used_by: dict[str, list[str]] = {}
+    rows = (
+        Condition.objects.filter(clause_rule__version=version)
+        .order_by("clause_rule__clause__position", "group", "position")
+        .values_list("fact_id", "clause_rule__clause__code")
+    )
+    for fact_code, clause_code in rows:
+        codes = used_by.setdefault(fact_code, [])
+        if clause_code not in codes:
+            codes.append(clause_code)
+    facts = list(Fact.objects.order_by("position", "code"))
+    for fact in facts:
+        fact.used_by = used_by.get(fact.code, [])
+    return facts

@@ -5,11 +5,19 @@ import datetime as dt
 
 from django.db.models import Prefetch
 
-from subsidies.models import Bureau, Clause, Evaluation, ReevaluationJob
+from catalogue.models import Bureau, Clause
+from subsidies.models import Evaluation, ReevaluationJob
 
 from .impact import ImpactReport, impact_preview, subjects_for_preview
 from .models import Fact, GoldenCase, RuleEvent, RuleVersion
-from .selectors import NoPublishedVersion, build_rulebook, clause_rules, current_version, golden_cases, rulebook_for_version
+from .selectors import (
+    NoPublishedVersion,
+    build_rulebook,
+    clause_rules,
+    current_version,
+    golden_cases,
+    rulebook_for_version,
+)
 from .static_checks import Finding, static_checks
 
 USERS = ("created_by", "submitted_by", "published_by", "based_on")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 
 from .cases import CaseFailure, run_cases
-from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleEvent, RuleVersion
+from .models import ClauseRule, ClauseRuleBureau, Condition, RuleEvent, RuleVersion
 from .operators import FactError, normalise_condition_value
 from .rulebook import RuleBook
 from .selectors import build_rulebook, content_checksum, current_version, fact_specs, golden_cases, version_content
@@ -118,7 +118,7 @@ def clause_rule_edit(
         raise DomainError("amount_not_applicable", f"A {amount_kind} clause has no amount.", "amount_yuan")
     if effective_to is not None and effective_to <= effective_from:
         raise DomainError("invalid_window", "The end date (exclusive) must come after the start.", "effective_to")
-    from subsidies.models import Bureau
+    from catalogue.models import Bureau
 
     found = {b.short_name_zh: b for b in Bureau.objects.filter(short_name_zh__in=bureaus or [])}
     missing = [b for b in bureaus or [] if b not in found]

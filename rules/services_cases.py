@@ -55,7 +55,7 @@ def golden_case_create(
     *, actor, name: str, clause_code: str, as_of: dt.date, facts: dict, expected: str, amount_yuan: int | None = None,
 ) -> GoldenCase:
     """A new case in the library (source empty: loading the fixtures never touches it)."""
-    from subsidies.models import Clause
+    from catalogue.models import Clause
 
     name = (name or "").strip()
     if not name or len(name) > GoldenCase._meta.get_field("name").max_length:

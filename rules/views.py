@@ -21,15 +21,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from catalogue import display
 from policy_portal.exceptions import DomainError
-from subsidies import display
 
 from . import selectors_admin as selectors
 from .apis import export_response, import_upload
 from .models import ClauseRule, GoldenCase, RuleVersion
 from .operators import OPERATORS_BY_TYPE, VALUELESS_OPERATORS, FactType, Operator
 from .permissions import is_rule_administrator
-from .services import clause_rule_edit, ruleset_draft_create, ruleset_publish, ruleset_reject, ruleset_rollback, ruleset_submit
+from .services import (
+    clause_rule_edit,
+    ruleset_draft_create,
+    ruleset_publish,
+    ruleset_reject,
+    ruleset_rollback,
+    ruleset_submit,
+)
 from .services_cases import golden_case_create, golden_case_update
 from .static_checks import ERROR, INFO, WARNING
 

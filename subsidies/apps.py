@@ -4,4 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
-    verbose_name = _("Policy catalogue")
+    verbose_name = _("Applications")
+
+    def ready(self):
+        from catalogue.loading import register_loader
+
+        from .loading import load_routing
+
+        register_loader(40, "subsidies.routing", load_routing)

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.selectors import role_of
+from catalogue import display
+from catalogue.models import Clause
 from policy_portal.exceptions import DomainError
 from rules.models import ClauseRule, Fact
 from rules.selectors import current_version
 
-from . import display
-from .models import Clause
 from .models.applications import Stage, Status
 from .selectors_applications import allowed_actions, application_detail, application_queue, consultations_to_answer
 from .services import application_create, application_submit, application_transition

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from subsidies.loading import policies_load
+from catalogue.loading import policies_load
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.credit_code import check_digit
 from accounts.models import Organisation, Profile, Role
-from subsidies.models import Bureau
+from catalogue.models import Bureau
 
 
 def credit_code(n: int) -> str:

@@ -1,4 +1,4 @@
-"""The catalogue (cited, stable policy rows) and the applications made under it."""
+"""Applications made under the catalogue's clauses: their state, routing, evaluations, files and history."""
 from .applications import (  # noqa: F401
     Application,
     ApplicationEvent,
@@ -8,4 +8,3 @@ from .applications import (  # noqa: F401
     ReevaluationJob,
     RoutingRule,
 )
-from .catalogue import Article, Bureau, Clause, Document, DocumentIssuer, Measure, MeasureBureau  # noqa: F401

@@ -35,8 +35,8 @@ class RoutingRule(models.Model):
     then `bureau` decides.
     """
 
-    clause = models.OneToOneField("subsidies.Clause", on_delete=models.CASCADE, related_name="routing")
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, related_name="routed_clauses")
+    clause = models.OneToOneField("catalogue.Clause", on_delete=models.CASCADE, related_name="routing")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, related_name="routed_clauses")
     two_stage = models.BooleanField(default=False)
     note = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,7 +49,7 @@ class Application(models.Model):
     reference = models.CharField(max_length=32, unique=True, editable=False)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="applications")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    clause = models.ForeignKey("subsidies.Clause", on_delete=models.PROTECT, related_name="applications")
+    clause = models.ForeignKey("catalogue.Clause", on_delete=models.PROTECT, related_name="applications")
     facts = models.JSONField(default=dict)
     as_of = models.DateField(help_text=_("The date the facts are stated for (the check's as-of date)."))
     amount_requested_yuan = models.BigIntegerField(null=True, blank=True)
@@ -62,9 +62,9 @@ class Application(models.Model):
     )
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.SINGLE)
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="applications")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="applications")
     district_bureau = models.ForeignKey(
-        "subsidies.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="district_applications"
+        "catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="district_applications"
     )
     idempotency_key = models.CharField(max_length=64, blank=True)
     lock_version = models.PositiveIntegerField(default=0)
@@ -165,7 +165,7 @@ class Consultation(models.Model):
     """A co-responsible bureau consulted on an application."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="consultations")
-    bureau = models.ForeignKey("subsidies.Bureau", on_delete=models.PROTECT, related_name="consultations")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, related_name="consultations")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     question = models.TextField()
     answer = models.TextField(blank=True)

@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
-from eligibility.checking import run, result_dict
+from catalogue.models import Bureau, Clause
+from eligibility.checking import result_dict, run
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed, NotFound
 from rules.models import ClauseRule
 from rules.operators import FactError, normalise_facts
 from rules.selectors import current_version, rulebook_for_version
 
-from ..models import Application, ApplicationEvent, Bureau, Clause, Evaluation
+from ..models import Application, ApplicationEvent, Evaluation
 from ..models.applications import Stage, Status
 from ..workflow import OFFICER, OWNER, TRANSITIONS
 from .routing import route_for

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from catalogue.models import Bureau, Clause
 from policy_portal.exceptions import DomainError
 
-from ..models import Bureau, Clause, RoutingRule
+from ..models import RoutingRule
 from ..models.applications import Stage
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from subsidies.loading import policies_load
+from catalogue.loading import policies_load
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

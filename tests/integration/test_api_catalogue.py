@@ -4,9 +4,9 @@ import yaml
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from catalogue.models import Bureau, Clause
 from rules.models import Fact
 from rules.operators import OPERATORS_BY_TYPE
-from subsidies.models import Bureau, Clause
 from tests.integration.rule_versions import copy_current_version
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -37,9 +37,10 @@ from carriers.services import (
     institute_assessment_record,
     recognition_package_save,
 )
+from catalogue.models import Bureau
 from eligibility.checking import check
 from policy_portal.exceptions import DomainError, NotAllowed
-from subsidies.models import Application, Bureau
+from subsidies.models import Application
 from subsidies.models.applications import Status
 from subsidies.services import application_create, application_submit, application_transition
 from subsidies.services.attachments import attachment_add
@@ -412,7 +413,7 @@ def test_the_dashboard_figures_come_from_the_register(known_register):
 
 
 def test_the_targets_are_cited_to_their_articles():
-    from subsidies.models import Article
+    from catalogue.models import Article
 
     for row in dashboard_rows():
         article = Article.objects.get(document__code=row["document"], key=row["article"])

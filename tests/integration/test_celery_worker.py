@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from catalogue.loading import policies_load
 from policy_portal.celery import app as celery_app
-from subsidies.loading import policies_load
 from subsidies.models import Evaluation
 from subsidies.services import application_create, application_submit
 from tests.factories import STANDARD_FACTS, applicant

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from subsidies.loading import policies_load
+from catalogue.loading import policies_load
 from tests.factories import STANDARD_FACTS, UserFactory
 
 PROBE = """

@@ -6,7 +6,7 @@ from django.core import mail
 
 from carriers.models import IndustryInnovationCentre
 from carriers.services import annual_report_reminders_send, centre_change_register, change_report_reminders_send
-from subsidies.models import Bureau
+from catalogue.models import Bureau
 from tests.factories import officer
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from catalogue.models import Clause
 from eligibility.checking import check
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 from rules.models import GoldenCase, RuleVersion
@@ -15,7 +16,7 @@ from rules.services import (
     ruleset_rollback,
     ruleset_submit,
 )
-from subsidies.models import Clause, Evaluation
+from subsidies.models import Evaluation
 from subsidies.services import application_create, application_submit
 from tests.factories import STANDARD_FACTS, UserFactory, applicant
 
@@ -171,7 +172,7 @@ def test_an_edited_draft_is_checked_with_its_new_content_not_a_stale_compilation
 
 
 def test_loading_the_fixtures_again_never_undoes_a_publication_or_a_case_edit():
-    from subsidies.loading import policies_load
+    from catalogue.loading import policies_load
 
     author = UserFactory()
     draft = ruleset_draft_create(actor=author)

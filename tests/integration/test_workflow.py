@@ -224,7 +224,7 @@ def test_iic_applications_go_first_to_the_district_then_to_the_municipal_commiss
 
 
 def test_routing_follows_the_table_an_administrator_changes(django_capture_on_commit_callbacks):
-    from subsidies.models import Bureau, Clause
+    from catalogue.models import Bureau, Clause
 
     RoutingRule.objects.create(clause=Clause.objects.get(code="FIM-4.2"), bureau=Bureau.objects.get(short_name_zh="市知识产权局"))
 
@@ -235,7 +235,7 @@ def test_routing_follows_the_table_an_administrator_changes(django_capture_on_co
 
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_deciding_at_once_one_wins_the_other_gets_a_conflict(django_capture_on_commit_callbacks):
-    from subsidies.loading import policies_load
+    from catalogue.loading import policies_load
 
     policies_load()
     app = submitted(applicant(), django_capture_on_commit_callbacks)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from catalogue.models import Clause
 from eligibility.checking import check
-from subsidies.models import Clause
 
 CASES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 FILES = {"FIM": "fim.yaml", "RIE": "rie.yaml", "PIC": "pic.yaml", "INC": "inc.yaml", "IIC": "iic.yaml"}

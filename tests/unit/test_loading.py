@@ -1,5 +1,5 @@
-from subsidies.loading import policies_load
-from subsidies.models import Clause
+from catalogue.loading import policies_load
+from catalogue.models import Clause
 
 
 def test_loading_twice_changes_nothing(db):
@@ -21,7 +21,7 @@ def test_a_condition_with_an_unknown_key_is_refused(db, tmp_path):
 
     import pytest
 
-    from subsidies.loading import FIXTURES, FixtureError
+    from catalogue.loading import FIXTURES, FixtureError
 
     shutil.copytree(FIXTURES, tmp_path / "fixtures")
     clauses = tmp_path / "fixtures" / "clauses.yaml"

@@ -12,21 +12,14 @@ import uuid
 
 import pytest
 
+from catalogue.loading import FIXTURES, LoadReport, load_bureaus, load_clauses, load_documents
+from catalogue.models import Article, Clause, Document
 from eligibility.checking import check, result_dict, run
 from rules.engine import engine
+from rules.loading import load_facts, publish_content, rule_content
 from rules.operators import date_to_days
 from rules.rulebook import RuleBook
 from rules.selectors import engine_key, rulebook_for_version
-from subsidies.loading import (
-    FIXTURES,
-    LoadReport,
-    load_bureaus,
-    load_clauses,
-    load_documents,
-    load_facts,
-    publish_content,
-)
-from subsidies.models import Article, Clause, Document
 
 NEW_TEXT = "对牵头制修订并发布未来产业领域国际标准的企业，给予最高80万元支持。"
 NEW_FROM = dt.date(2026, 3, 1)
@@ -69,7 +62,7 @@ def published_newer_policy(db, release):
     report = LoadReport()
     bureaus = load_bureaus(report, FIXTURES)
     docs = load_documents(report, FIXTURES, bureaus)
-    content = load_clauses(report, FIXTURES, docs, bureaus, load_facts(report, FIXTURES))
+    content = rule_content(load_clauses(report, FIXTURES, docs, bureaus), load_facts(report, FIXTURES))
     document = Document.objects.create(
         code="NEW", title_zh="（测试）更新的未来产业标准化支持政策", title_en="(test) A newer standards policy",
         dated=NEW_FROM, published_on=NEW_FROM, effective_from=NEW_FROM, full_text=NEW_TEXT,

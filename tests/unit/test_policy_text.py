@@ -14,8 +14,8 @@ import pytest
 import yaml
 from django.conf import settings
 
+from catalogue.models import Article, Clause, Document, Measure
 from rules.operators import date_to_days
-from subsidies.models import Article, Clause, Document, Measure
 
 DOCUMENTS = Path(settings.BASE_DIR) / "fixtures" / "documents"
 CODES = ("RIE", "PIC", "INC", "IIC", "FIM")

@@ -62,7 +62,7 @@
     return input ? input.value : "";
   }
 
-  /* Same rules as subsidies.display.money / amount on the server. */
+  /* Same rules as catalogue.display.money / amount on the server. */
   function money(yuan) {
     if (data.english) return "CNY " + yuan.toLocaleString("en-US");
     return (yuan / 10000).toLocaleString("en-US", { maximumFractionDigits: 4 }) + " 万元";

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Organisation, Profile, Role
-from subsidies.models import Bureau
+from catalogue.models import Bureau
 
 ORGANISATIONS = [
     {"name": "重庆未来智造科技有限公司", "credit_code": "91500112MA60KD7L2J", "district": "渝北区", "org_type": "enterprise"},

@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from subsidies.loading import FixtureError, policies_load
+from catalogue.loading import FixtureError, policies_load
 
 
 class Command(BaseCommand):

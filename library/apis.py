@@ -11,32 +11,19 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalogue import selectors as catalogue_selectors
+from catalogue.models import Bureau, Clause
+from catalogue.serializers import CitationSerializer
+from policy_portal.errors import ErrorSerializer
 from policy_portal.pagination import CataloguePagination, get_paginated_response
+from rules import selectors as rule_selectors
 from rules.models import ClauseRule
 from rules.operators import FactType, Operator
 from rules.selectors import condition_groups
 
 from . import selectors
-from .models import Bureau, Clause
 
 CATALOGUE_TAG = ["catalogue"]
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Every API error: a machine-readable code, a message, and the input field at fault (or null)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    field = serializers.CharField(allow_null=True)
-
-
-class CitationSerializer(serializers.Serializer):
-    """Where a clause is written: the document code, the article label and key, and the clause's own words."""
-
-    document = serializers.CharField(help_text="Document code, e.g. FIM.")
-    article = serializers.CharField(help_text="The article's number and heading, e.g. 10.培育未来产业标志性产品.")
-    article_key = serializers.CharField()
-    text = serializers.CharField(help_text="The clause quote, an exact passage of the article.")
 
 
 def citation_of(rule: ClauseRule) -> dict:
@@ -192,7 +179,7 @@ class DocumentListApi(APIView):
         return get_paginated_response(
             pagination_class=self.pagination_class,
             serializer_class=self.OutputSerializer,
-            queryset=selectors.document_list(),
+            queryset=catalogue_selectors.document_list(),
             request=request,
             view=self,
         )
@@ -212,7 +199,7 @@ class DocumentDetailApi(APIView):
         tags=CATALOGUE_TAG, operation_id="documents_retrieve", responses={200: OutputSerializer, 404: ErrorSerializer}
     )
     def get(self, request, code: str):
-        document = selectors.document_get(code=code)
+        document = catalogue_selectors.document_get(code=code)
         if document is None:
             raise exceptions.NotFound(f"No document {code}.", code="not_found")
         return Response(self.OutputSerializer(document).data)
@@ -239,7 +226,7 @@ class BureauListApi(APIView):
         return get_paginated_response(
             pagination_class=self.pagination_class,
             serializer_class=self.OutputSerializer,
-            queryset=selectors.bureau_list(),
+            queryset=catalogue_selectors.bureau_list(),
             request=request,
             view=self,
         )
@@ -273,7 +260,7 @@ class FactListApi(APIView):
 
         @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Operator.choices)))
         def get_operators(self, fact) -> list[str]:
-            return selectors.operators_for_type(fact.type)
+            return rule_selectors.operators_for_type(fact.type)
 
     @extend_schema(
         tags=CATALOGUE_TAG,
@@ -285,7 +272,7 @@ class FactListApi(APIView):
         return get_paginated_response(
             pagination_class=self.pagination_class,
             serializer_class=self.OutputSerializer,
-            queryset=selectors.fact_list(),
+            queryset=rule_selectors.fact_list(),
             request=request,
             view=self,
         )

@@ -22,6 +22,8 @@ class Bureau(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.CITY)
     district = models.CharField(max_length=40, blank=True, help_text=_("For district bureaus: the district they serve."))
 
+
+
     def __str__(self):
         return self.short_name_zh
 
@@ -137,6 +139,8 @@ class Clause(models.Model):
         blank=True,
         help_text=_("What the clause rewards (就新、不重复: one achievement is supported once)."),
     )
+
+
 
     def __str__(self):
         return f"{self.code} {self.title_zh}"

@@ -1,7 +1,7 @@
-"""Template filters for reading catalogue data in the active language (see subsidies.display)."""
+"""Template filters for reading catalogue data in the active language (see catalogue.display)."""
 from django import template
 
-from subsidies import display
+from catalogue import display
 
 register = template.Library()
 

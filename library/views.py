@@ -8,24 +8,25 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from catalogue import display
+from catalogue.models import Article, Clause
+from catalogue.selectors import document_get, document_list
 from rules.selectors import NoPublishedVersion, condition_groups
 
-from . import display
-from .models import Article, Clause
-from .selectors import clause_get, clause_list, document_get, document_list
+from .selectors import clause_get, clause_list
 
 MAX_QUERY = 60
 
 
 def home(request):
-    return render(request, "subsidies/home.html", {"documents": _documents(summaries=True)})
+    return render(request, "library/home.html", {"documents": _documents(summaries=True)})
 
 
 def document_list_page(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     matches = list(_rules(q=query).values()) if query else None
     return render(
-        request, "subsidies/document_list.html", {"documents": _documents(), "query": query, "matches": matches}
+        request, "library/document_list.html", {"documents": _documents(), "query": query, "matches": matches}
     )
 
 
@@ -46,7 +47,7 @@ def document_detail(request, code):
         for clause in article.ordered_clauses:
             clause.rule = rules.get(clause.code)
         article.marked_text = marked_text(article.text, article.ordered_clauses)
-    return render(request, "subsidies/document_detail.html", {"document": document, "articles": articles})
+    return render(request, "library/document_detail.html", {"document": document, "articles": articles})
 
 
 def clause_detail(request, code):
@@ -73,7 +74,7 @@ def clause_detail(request, code):
         ],
         "article_text": marked_text(clause.article.text, [clause], link=False),
     }
-    return render(request, "subsidies/clause_detail.html", context)
+    return render(request, "library/clause_detail.html", context)
 
 
 def _not_found(request, message):

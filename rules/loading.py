@@ -1,0 +1,176 @@
+"""The rules part of `manage.py load_policies`: the facts vocabulary, the case library, and the clause rules.
+
+Registered with catalogue.loading in RulesConfig.ready(), so the catalogue never imports rules.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.utils import timezone
+
+from catalogue.loading import ClauseRow, FixtureError, LoadReport, as_date, read_yaml, strict_keys, upsert
+from catalogue.models import Bureau, Clause
+
+from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, GoldenCase, RuleVersion
+from .operators import FactSpec, normalise_condition_value
+from .selectors import content_checksum
+
+CONDITION_KEYS = {"fact", "op", "value", "zh", "en"}
+FACT_KEYS = {"code", "section", "type", "label_zh", "label_en", "help_zh", "help_en", "choices", "min_value", "max_value"}
+
+
+def load_facts(report: LoadReport, root: Path) -> dict[str, FactSpec]:
+    specs = {}
+    for position, row in enumerate(read_yaml(root / "facts.yaml")):
+        strict_keys(row, FACT_KEYS, f"fact {row.get('code')}")
+        choices = row.get("choices") or []
+        for c in choices:
+            strict_keys(c, {"value", "zh", "en"}, f"fact {row['code']} choice")
+            if not re.fullmatch(r"[a-z0-9_]+", c["value"]):
+                raise FixtureError(f"fact {row['code']}: choice value {c['value']!r} must be lower-case ASCII")
+        fact = upsert(
+            report,
+            Fact,
+            {"code": row["code"]},
+            {
+                "section": row["section"],
+                "position": position,
+                "type": row["type"],
+                "label_zh": row["label_zh"],
+                "label_en": row["label_en"],
+                "help_zh": row.get("help_zh", ""),
+                "help_en": row.get("help_en", ""),
+                "choices": choices,
+                "min_value": row.get("min_value"),
+                "max_value": row.get("max_value"),
+            },
+        )
+        specs[fact.code] = FactSpec(fact.code, fact.type, choices=tuple(c["value"] for c in choices),
+                                    min_value=fact.min_value, max_value=fact.max_value)
+    return specs
+
+
+def _condition_rows(code: str, conditions: list, vocabulary: dict[str, FactSpec]) -> list[dict]:
+    rows = []
+    for group, item in enumerate(conditions):
+        alternatives = item["any"] if isinstance(item, dict) and "any" in item else [item]
+        for position, c in enumerate(alternatives):
+            strict_keys(c, CONDITION_KEYS, f"{code} condition {group}.{position}")
+            spec = vocabulary.get(c["fact"])
+            if spec is None:
+                raise FixtureError(f"{code}: unknown fact {c['fact']!r}")
+            try:
+                normalise_condition_value(spec, c["op"], c.get("value"))
+            except Exception as exc:
+                raise FixtureError(f"{code}: condition on {c['fact']}: {exc}") from exc
+            rows.append(
+                {"group": group, "position": position, "fact": c["fact"], "operator": c["op"],
+                 "value": c.get("value"), "message_zh": c["zh"], "message_en": c["en"]}
+            )
+    return rows
+
+
+def rule_content(rows: list[ClauseRow], vocabulary: dict[str, FactSpec]) -> list[dict]:
+    """The clause rules the fixtures state, in the canonical shape of rules.selectors.version_content."""
+    content = []
+    for item in rows:
+        row, clause, doc = item.row, item.clause, item.document
+        content.append(
+            {
+                "clause": clause.code,
+                "title_zh": clause.title_zh,
+                "title_en": clause.title_en,
+                "quote": clause.quote,
+                "amount_yuan": row.get("amount_yuan"),
+                "amount_kind": row["amount_kind"],
+                "effective_from": str(as_date(row.get("effective_from")) or doc.effective_from),
+                "effective_to": str(as_date(row["effective_to"])) if row.get("effective_to") else (
+                    str(doc.effective_to) if doc.effective_to else None),
+                "bureaus": item.bureaus,
+                "conditions": _condition_rows(clause.code, row.get("conditions") or [], vocabulary),
+            }
+        )
+    return content
+
+
+def publish_content(content: list[dict], *, note: str, actor=None) -> RuleVersion:
+    """Write `content` as a new published rule version (used by the loader and by tests)."""
+    checksum = content_checksum(content)
+    number = (RuleVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    now = timezone.now()
+    version = RuleVersion.objects.create(
+        number=number, status=RuleVersion.Status.PUBLISHED, note=note, checksum=checksum, source="fixtures",
+        created_by=actor, published_at=now, published_by=actor,
+        based_on=RuleVersion.objects.filter(status=RuleVersion.Status.PUBLISHED).order_by("-published_at").first(),
+    )
+    bureaus = {b.short_name_zh: b for b in Bureau.objects.all()}
+    clauses = {c.code: c for c in Clause.objects.all()}
+    for item in content:
+        rule = ClauseRule.objects.create(
+            version=version, clause=clauses[item["clause"]], amount_yuan=item["amount_yuan"],
+            amount_kind=item["amount_kind"], effective_from=as_date(item["effective_from"]),
+            effective_to=as_date(item["effective_to"]), lead_bureau=bureaus[item["bureaus"][0]],
+        )
+        ClauseRuleBureau.objects.bulk_create(
+            [ClauseRuleBureau(clause_rule=rule, bureau=bureaus[n], position=i) for i, n in enumerate(item["bureaus"])]
+        )
+        Condition.objects.bulk_create(
+            [Condition(clause_rule=rule, group=c["group"], position=c["position"], fact_id=c["fact"],
+                       operator=c["operator"], value=c["value"], message_zh=c["message_zh"],
+                       message_en=c["message_en"]) for c in item["conditions"]]
+        )
+    return version
+
+
+CASE_KEYS = {"name", "clause", "as_of", "facts", "expected", "amount_yuan", "unmet"}
+
+
+def load_cases(report: LoadReport, root: Path) -> None:
+    """The case library from fixtures/cases/*.yaml; cases an administrator added by hand are left alone."""
+    folder = root / "cases"
+    if not folder.is_dir():
+        return
+    clauses = {c.code: c for c in Clause.objects.all()}
+    seen = set()
+    for path in sorted(folder.glob("*.yaml")):
+        for row in read_yaml(path)["cases"]:
+            strict_keys(row, CASE_KEYS, f"{path.name}: {row.get('name')}")
+            if row["clause"] not in clauses:
+                raise FixtureError(f"{path.name}: {row['name']}: unknown clause {row['clause']}")
+            if row["name"] in seen:
+                raise FixtureError(f"{path.name}: case name {row['name']!r} appears twice")
+            seen.add(row["name"])
+            row_hash = content_checksum(row)
+            existing = GoldenCase.objects.filter(name=row["name"]).first()
+            if existing is not None and existing.fixture_hash == row_hash:
+                continue  # this row has not changed since it was loaded: keep any administrator's edit
+            upsert(report, GoldenCase, {"name": row["name"]}, {
+                "clause": clauses[row["clause"]], "as_of": as_date(row["as_of"]), "facts": row["facts"],
+                "expected": row["expected"], "amount_yuan": row.get("amount_yuan"), "source": path.name,
+                "fixture_hash": row_hash,
+            })
+    stale = GoldenCase.objects.exclude(source="").exclude(name__in=seen)
+    if stale.exists():
+        report.updated["GoldenCase (removed)"] = stale.count()
+        stale.delete()
+
+
+def load_rules(report: LoadReport, root: Path, context: dict) -> None:
+    content = rule_content(context["clauses"], context["vocabulary"])
+    checksum = content_checksum(content)
+    # Fixtures apply when the fixtures changed, not whenever the current version differs from them:
+    # re-running load_policies must never undo what administrators published since.
+    loaded = RuleVersion.objects.filter(source="fixtures").order_by("-number").first()
+    if loaded is None or loaded.checksum != checksum:
+        loaded = publish_content(content, note="Loaded from fixtures/ by load_policies", actor=context.get("actor"))
+        report.new_version = True
+    report.version = loaded.number
+
+
+def register() -> None:
+    from catalogue.loading import register_loader
+
+    register_loader(10, "rules.facts", lambda report, root, context: context.update(vocabulary=load_facts(report, root)))
+    register_loader(20, "rules.cases", lambda report, root, context: load_cases(report, root))
+    register_loader(30, "rules.rules", load_rules)
