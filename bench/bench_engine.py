@@ -25,11 +25,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from eligibility.checking import check  # noqa: E402
+from rules.check import check  # noqa: E402
 from rules.engine import engine  # noqa: E402
 from rules.evaluator import fired_codes  # noqa: E402
 from rules.operators import FactType, Operator, date_to_days, days_to_date, normalise_facts  # noqa: E402
-from rules.selectors import current_version, engine_key, rulebook_for_version  # noqa: E402
+from rules.selectors import current_version, rulebook_for_version  # noqa: E402
 
 NAMES = ["重庆市低空经济产业创新中心", "重庆市产业创新中心", "重庆市人工智能产业创新中心", "低空经济产业创新中心"]
 FIRST, LAST = dt.date(2023, 1, 1), dt.date(2029, 12, 31)
@@ -126,7 +126,7 @@ def main() -> None:
     args = parser.parse_args()
 
     book = rulebook_for_version(current_version())
-    key = engine_key(book)
+    key = book.engine_key
     print(f"rule version {book.version}: {len(book.evaluated_clauses)} evaluated clauses, "
           f"{len(book.vocabulary)} facts; {args.facts} generated fact sets; python {sys.version.split()[0]}")
 

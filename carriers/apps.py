@@ -8,7 +8,10 @@ class CarriersConfig(AppConfig):
 
     def ready(self):
         from catalogue.loading import register_loader
+        from subsidies.hooks import application_approved
 
         from .loading import load_into_report
+        from .recognition import on_application_approved
 
         register_loader(50, "carriers.data", load_into_report)
+        application_approved.connect(on_application_approved, dispatch_uid="carriers.recognition")

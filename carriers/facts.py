@@ -1,7 +1,7 @@
 """Engine facts from the registers: what the registers and their assessments say about an organisation.
 
 The facts use the vocabulary of fixtures/facts.yaml, so they go straight into
-`eligibility.checking.check`: an assessment recorded here is what FIM-2.5 (complex_assessment),
+`rules.check.check`: an assessment recorded here is what FIM-2.5 (complex_assessment),
 FIM-5.2 (incubator_evaluation) and FIM-5.3 (miit_incubator_grade) read.
 """
 from __future__ import annotations

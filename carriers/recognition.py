@@ -1,8 +1,8 @@
 """Recognition: an approved application under a recognition clause becomes a register entry.
 
 RIE-1 → institute, PIC-1 / PIC-2 → complex, INC-1 → incubation carrier, IIC-12 → centre.
-`register_from_application` is called by `subsidies.services.applications.application_transition`
-when it approves, inside its transaction: a register that refuses the entry (PIC-2's
+`register_from_application` receives subsidies' `application_approved` signal, sent by
+`application_transition` when it approves, inside its transaction: a register that refuses the entry (PIC-2's
 governance incomplete, an IIC name not 重庆市××产业创新中心, IIC-11 unmet, an incomplete 组建方案)
 raises a DomainError naming what is missing, and the approval is rolled back with it.
 """
@@ -175,3 +175,7 @@ def register_from_application(app: Application, *, actor=None):
     carrier_event(kind=register.kind, object_id=carrier.pk, action="recognise" if created else "recognise_again",
                   actor=actor, data={"application": app.reference, "clause": app.clause.code})
     return carrier
+
+
+def on_application_approved(sender, *, application: Application, actor, **kwargs) -> None:
+    register_from_application(application, actor=actor)

@@ -5,10 +5,11 @@ Pure presentation shared by the pages and the checker's script data; no queries 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+
+from policy_portal.formatting import is_english, money  # noqa: F401 - re-exported for templates and pages
 
 AMOUNT_KINDS = {
     "cap": gettext_lazy("Ceiling"),
@@ -41,10 +42,6 @@ SECTIONS = {
 }
 
 
-def is_english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def pick(obj, field: str) -> str:
     """`obj.<field>_en` in English, else `obj.<field>_zh`; works on model rows and API dicts."""
     def get(name):
@@ -60,17 +57,6 @@ def bureau_name(bureau) -> str:
     if bureau is None:
         return ""
     return bureau.name_en if is_english() else bureau.short_name_zh
-
-
-def money(yuan: int) -> str:
-    """A sum as people read it: 3,000 万元 in Chinese, CNY 30,000,000 in English.
-
-    The unit changes with the language (Chinese counts in 万), so this is formatting, not a translation.
-    """
-    if is_english():
-        return f"CNY {yuan:,}"
-    text = f"{Decimal(yuan) / 10000:,.4f}".rstrip("0").rstrip(".")
-    return f"{text} 万元"
 
 
 def amount(yuan: int | None, kind: str) -> str:

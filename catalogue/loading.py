@@ -35,6 +35,7 @@ class LoadReport:
     updated: dict = field(default_factory=dict)
     version: int | None = None
     new_version: bool = False
+    notes: list = field(default_factory=list)
 
     def count(self, model: str, created: bool, changed: bool) -> None:
         if created:
@@ -47,7 +48,8 @@ class LoadReport:
         return bool(self.created or self.updated or self.new_version)
 
     def as_dict(self) -> dict:
-        return {"created": self.created, "updated": self.updated, "rule_version": self.version, "new_version": self.new_version}
+        return {"created": self.created, "updated": self.updated, "rule_version": self.version, "new_version": self.new_version,
+                "notes": self.notes}
 
 
 def upsert(report: LoadReport, model, lookup: dict, values: dict):

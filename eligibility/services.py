@@ -1,7 +1,7 @@
 """The one eligibility check that the checker page, the API and `manage.py check_eligibility` all call.
 
 It resolves which published rule version to use and which day to check, then hands the
-version's RuleBook to the pure `eligibility.checking.check`. It writes nothing.
+version's RuleBook to the pure `rules.check.check`. It writes nothing.
 """
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from rules.check import check
 from rules.models import RuleVersion
 from rules.operators import FactError
-from rules.rulebook import RuleBook
 from rules.selectors import current_version, rulebook_for_version, version_by_number
-
-from .checking import check
 
 
 def _published_version(number: int | None) -> RuleVersion:
@@ -37,7 +35,7 @@ def eligibility_check(*, facts: object, as_of: dt.date | None = None, ruleset_ve
     `as_of` defaults to today in Asia/Shanghai (this is the edge where the clock is read);
     `ruleset_version` defaults to the current published version. Raises FactError naming
     the field for any input that cannot be used ('facts.<code>', 'facts', 'ruleset_version').
-    The result is `eligibility.checking.check`'s dict, unchanged.
+    The result is `rules.check.check`'s dict, unchanged.
     """
     version = _published_version(ruleset_version)
     book = rulebook_for_version(version)

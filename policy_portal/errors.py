@@ -10,14 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from policy_portal.exceptions import DomainError
-from rules.engine import EngineError, EngineLimitError
-from rules.operators import FactError
 
 logger = logging.getLogger(__name__)
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Every API error: a machine-readable code, a message, and the input field at fault (or null)."""
+    """Every API error: a stable machine-readable code, a message in the request's language (Accept-Language;
+    Chinese by default) and the input field at fault (or null)."""
 
     code = serializers.CharField()
     message = serializers.CharField()
@@ -49,38 +48,17 @@ def error_body(code: str, message: str, field: str | None) -> dict:
     return {"code": code, "message": message, "field": field}
 
 
-def _engine_response(exc, context) -> Response | None:
-    """The rule engine's failures: its input limits are the caller's (400); anything else is ours (503, logged)."""
-    from eligibility.checking import EngineDisagreement
-    from rules.selectors import NoPublishedVersion
-
-    if isinstance(exc, EngineLimitError):
-        return Response(error_body("engine_limit", str(exc), "facts"), status=400)
-    if isinstance(exc, (EngineError, EngineDisagreement)):
-        logger.error("Rule engine failed in %s", context.get("view").__class__.__name__, exc_info=exc)
-        return Response(
-            error_body("engine_unavailable", "The rule engine could not answer; please try again later.", None),
-            status=503,
-        )
-    if isinstance(exc, NoPublishedVersion):
-        logger.error("No published rule version", exc_info=exc)
-        return Response(error_body("no_published_version", str(exc), None), status=503)
-    return None
-
-
 def api_exception_handler(exc, context):
-    if isinstance(exc, DomainError):  # raised by services: 400, 403, 404 or 409
+    if isinstance(exc, DomainError):  # raised by services: its status says what it means (400 … 409, 503)
+        if exc.log:
+            view = context.get("view").__class__.__name__ if context.get("view") else "?"
+            logger.error("%s in %s: %s", type(exc).__name__, view, exc.detail, exc_info=exc)
         return Response(error_body(exc.code, exc.message, exc.field), status=exc.status)
-    if isinstance(exc, FactError):
-        return Response(error_body(exc.code, exc.message, exc.field), status=400)
     if isinstance(exc, ApiError):
         return Response(error_body(exc.error_code, exc.message, exc.field), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
         # Raised by Django whenever request.body is read past DATA_UPLOAD_MAX_MEMORY_SIZE.
         return Response(error_body("too_large", str(exc), None), status=413)
-    engine_response = _engine_response(exc, context)
-    if engine_response is not None:
-        return engine_response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -1,12 +1,28 @@
-"""Domain errors raised by services; the API and pages turn them into {code, message, field}."""
+"""Domain errors: a stable code, the field at fault, parameters, and the HTTP status they mean.
+
+Services raise them; the API (policy_portal.errors) answers {code, message, field} and
+the pages show `message` beside the field. The words come from one catalogue
+(policy_portal.messages) in the active language; `message` given here is only the fallback for
+a code the catalogue does not know yet. Subclasses set `status`, so policy_portal needs no
+knowledge of the apps that raise them.
+"""
+from __future__ import annotations
 
 
 class DomainError(Exception):
     status = 400
+    log = False  # 5xx errors are ours: the API handler logs them with their detail
 
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
+    def __init__(self, code: str, message: str = "", field: str | None = None, **params):
+        super().__init__(message or code)
+        self.code, self.field, self.params = code, field, params
+        self.detail = message
+
+    @property
+    def message(self) -> str:
+        from .messages import render
+
+        return render(self.code, self.params, fallback=self.detail)
 
 
 class NotAllowed(DomainError):
@@ -19,3 +35,10 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class Unavailable(DomainError):
+    """We cannot answer right now (the rule engine failed, nothing is published): 503, logged."""
+
+    status = 503
+    log = True

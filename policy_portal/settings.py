@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the portal needs no CDN
     "accounts",
+    "jobs",
     "catalogue",
     "rules",
     "eligibility",
@@ -186,4 +187,6 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "iic-reminders": {"task": "carriers.tasks.send_iic_reminders", "schedule": crontab(hour=8, minute=30)},
+    # Job chunks that nobody finished (a worker died, a message was lost) are queued again.
+    "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": 60.0},
 }

@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jobs.selectors import job_get
 from policy_portal.exceptions import DomainError, NotFound
 from policy_portal.pagination import get_paginated_response
 
@@ -25,7 +26,14 @@ from .models import ClauseRule, GoldenCase, RuleVersion
 from .operators import Operator
 from .permissions import IsRuleAdministrator
 from .selectors import condition_groups
-from .services import clause_rule_edit, ruleset_draft_create, ruleset_publish, ruleset_reject, ruleset_rollback, ruleset_submit
+from .services import (
+    clause_rule_edit,
+    ruleset_draft_create,
+    ruleset_publish,
+    ruleset_reject,
+    ruleset_rollback,
+    ruleset_submit,
+)
 from .services_cases import UNSET, golden_case_create, golden_case_update
 from .spreadsheets import MAX_BYTES, draft_import_xlsx, draft_import_yaml, version_export_xlsx, version_export_yaml
 
@@ -78,17 +86,14 @@ class JobSerializer(serializers.Serializer):
     """Re-evaluating the open applications after a publication."""
 
     id = serializers.IntegerField()
-    rule_version = serializers.IntegerField(source="rule_version.number")
+    rule_version = serializers.IntegerField(source="params.version")
     total = serializers.IntegerField()
     done = serializers.IntegerField()
     changed = serializers.IntegerField(help_text="Applications whose outcome changed.")
     percent = serializers.IntegerField()
-    finished = serializers.SerializerMethodField()
-    started_at = serializers.DateTimeField()
+    finished = serializers.BooleanField()
+    started_at = serializers.DateTimeField(source="created_at")
     finished_at = serializers.DateTimeField(allow_null=True)
-
-    def get_finished(self, job) -> bool:
-        return job.finished_at is not None
 
 
 class VersionSummarySerializer(serializers.Serializer):
@@ -147,7 +152,7 @@ class VersionDetailSerializer(VersionSummarySerializer):
 
     @extend_schema_field(JobSerializer(allow_null=True))
     def get_latest_job(self, version) -> dict | None:
-        job = selectors.latest_job(version)
+        job = selectors.reevaluation_job(version)
         return JobSerializer(job).data if job else None
 
 
@@ -464,8 +469,8 @@ class JobDetailApi(APIView):
 
     @extend_schema(tags=TAG, responses=JobSerializer, summary="Progress of a re-evaluation after a publication")
     def get(self, request, pk: int):
-        job = selectors.job_get(pk)
-        if job is None:
+        job = job_get(pk)
+        if job is None or job.kind != "reevaluation":
             raise NotFound("not_found", "No such re-evaluation.", "id")
         return Response(JobSerializer(job).data)
 

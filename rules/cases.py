@@ -1,10 +1,24 @@
-"""Running the case library against a rule book: what must hold before a version is published."""
+"""The case library: one case schema and one runner, used by the tests and by the publish gate.
+
+A case is {name, clause, as_of, facts, expected: eligible | needs_review | not_eligible, amount_yuan?,
+unmet?}. `amount_yuan` is checked when the clause is eligible; `unmet` lists fact codes that must be
+among the clause's near-miss unmet conditions. A framework clause must never be listed at all. The
+cases live in fixtures/cases/*.yaml and, once loaded, in GoldenCase rows that administrators edit;
+`golden_cases()` reads those rows, `run_case`/`run_cases` judge a RuleBook against them.
+"""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rules.operators import FactError
+from .check import check
+from .models import GoldenCase
+from .operators import FactError
+from .rulebook import RuleBook
+
+OUTCOMES = ("eligible", "needs_review", "not_eligible")
+CASE_KEYS = {"name", "clause", "as_of", "facts", "expected", "amount_yuan", "unmet"}
+LISTS = ("eligible", "needs_review", "near_misses", "superseded")
 
 
 @dataclass(frozen=True)
@@ -15,6 +29,13 @@ class Case:
     facts: dict
     expected: str  # eligible | needs_review | not_eligible
     amount_yuan: int | None = None
+    unmet: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_row(cls, row: dict) -> Case:
+        as_of = row["as_of"] if isinstance(row["as_of"], dt.date) else dt.date.fromisoformat(str(row["as_of"]))
+        return cls(row["name"], row["clause"], as_of, row["facts"], row["expected"], row.get("amount_yuan"),
+                   tuple(row.get("unmet") or ()))
 
 
 @dataclass(frozen=True)
@@ -25,6 +46,9 @@ class CaseFailure:
     got: str
     detail: str = ""
 
+    def __str__(self):
+        return f"{self.case} ({self.clause}: expected {self.expected}, got {self.got}{' — ' + self.detail if self.detail else ''})"
+
 
 def outcome_of(result: dict, clause: str) -> tuple[str, dict | None]:
     for key in ("eligible", "needs_review"):
@@ -34,20 +58,44 @@ def outcome_of(result: dict, clause: str) -> tuple[str, dict | None]:
     return "not_eligible", None
 
 
-def run_cases(book, cases: list[Case]) -> list[CaseFailure]:
-    from eligibility.checking import check
+def run_case(book: RuleBook, case: Case) -> CaseFailure | None:
+    """How `book` answers `case`, or None when it answers as the case expects."""
+    try:
+        spec = book.clause(case.clause)
+    except KeyError:
+        return CaseFailure(case.name, case.clause, case.expected, "error", "the version has no such clause")
+    try:
+        result = check(book, case.facts, case.as_of)
+    except FactError as exc:
+        return CaseFailure(case.name, case.clause, case.expected, "error", f"{exc.field}: {exc.detail}")
+    if not spec.evaluated:
+        listed = [name for name in LISTS if any(item["code"] == spec.code for item in result[name])]
+        return CaseFailure(case.name, case.clause, "never listed", ", ".join(listed)) if listed else None
+    got, item = outcome_of(result, case.clause)
+    if got != case.expected:
+        return CaseFailure(case.name, case.clause, case.expected, got)
+    if got == "eligible" and case.amount_yuan is not None:
+        if (item["amount_yuan"], item["amount_kind"]) != (case.amount_yuan, spec.amount_kind):
+            return CaseFailure(case.name, case.clause, case.expected, got,
+                               f"amount {item['amount_yuan']} instead of {case.amount_yuan}")
+    if case.unmet:
+        near = next((n for n in result["near_misses"] if n["code"] == case.clause), None)
+        if near is None:
+            return CaseFailure(case.name, case.clause, case.expected, got, "not a near miss")
+        missing = set(case.unmet) - {u["fact"] for u in near["unmet"]}
+        if missing:
+            return CaseFailure(case.name, case.clause, case.expected, got,
+                               f"unmet conditions lack {', '.join(sorted(missing))}")
+    return None
 
-    failures = []
-    for case in cases:
-        try:
-            result = check(book, case.facts, case.as_of)
-        except FactError as exc:
-            failures.append(CaseFailure(case.name, case.clause, case.expected, "error", f"{exc.field}: {exc.message}"))
-            continue
-        got, item = outcome_of(result, case.clause)
-        if got != case.expected:
-            failures.append(CaseFailure(case.name, case.clause, case.expected, got))
-        elif got == "eligible" and case.amount_yuan is not None and item["amount_yuan"] != case.amount_yuan:
-            failures.append(CaseFailure(case.name, case.clause, case.expected, got,
-                                        f"amount {item['amount_yuan']} instead of {case.amount_yuan}"))
-    return failures
+
+def run_cases(book: RuleBook, cases: list[Case]) -> list[CaseFailure]:
+    return [failure for case in cases if (failure := run_case(book, case)) is not None]
+
+
+def golden_cases() -> list[Case]:
+    """The library as administrators keep it (loaded from fixtures/cases, then edited), by name."""
+    return [
+        Case(c.name, c.clause.code, c.as_of, c.facts, c.expected, c.amount_yuan, tuple(c.unmet or ()))
+        for c in GoldenCase.objects.select_related("clause").order_by("name")
+    ]

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 
 import durable_rules_engine as _dre
 
+from policy_portal.exceptions import DomainError, Unavailable
+
 from .evaluator import like_regex
 from .operators import FactType, Operator
 from .rulebook import ClauseSpec, Cond, RuleBook
@@ -53,12 +55,22 @@ LIKE_PREFIX = "_like"
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class EngineError(RuntimeError):
-    """durable-rules refused or failed; the evaluation did not happen."""
+class EngineError(Unavailable):
+    """durable-rules refused or failed; the evaluation did not happen (503; the detail is logged, not shown)."""
+
+    def __init__(self, detail: str):
+        super().__init__("engine_unavailable", detail)
 
 
-class EngineLimitError(EngineError):
-    """The input would cross one of durable-rules' hard limits."""
+class EngineLimitError(DomainError):
+    """The input would cross one of durable-rules' hard limits: the caller's to change (400)."""
+
+    def __init__(self, detail: str):
+        super().__init__("engine_limit", detail, "facts", detail=detail)
+
+
+class EngineDisagreement(EngineError):
+    """durable-rules and the plain evaluator fired different clauses for the same input."""
 
 
 # ---------------------------------------------------------------- compiling

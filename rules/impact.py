@@ -1,8 +1,9 @@
 """What a draft rule version would change: every subject checked under the current and the draft book, and diffed.
 
-Subjects are the stored applications still in play and the cases of the library. `impact_preview`
+Subjects are the cases of the library and whatever the apps above registered in
+rules.hooks.impact_subject_sources (subsidies: the stored applications still in play). `impact_preview`
 is a pure function of two RuleBooks and the subjects (no clock, no writes); `subjects_for_preview`
-reads them from the database.
+gathers them.
 """
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from .cases import golden_cases
+from .check import check
 from .engine import engine
+from .hooks import impact_subject_sources
 from .operators import FactError
 from .rulebook import RuleBook
-from .selectors import engine_key, golden_cases
 
 CURRENT, DRAFT = "current", "draft"
 
@@ -145,10 +148,8 @@ def _diff(subject: Subject, before: dict[str, ClauseState], after: dict[str, Cla
 
 def impact_preview(*, current: RuleBook, draft: RuleBook, subjects: list[Subject]) -> ImpactReport:
     """Check every subject under both books; report the subjects whose answer changes, and who could not be checked."""
-    from eligibility.checking import check
-
     books = {CURRENT: current, DRAFT: draft}
-    draft_key = engine_key(books[DRAFT])
+    draft_key = books[DRAFT].engine_key
     draft_was_compiled = draft_key in engine.compiled_keys()
     changes, errors = [], []
     try:
@@ -172,15 +173,7 @@ def impact_preview(*, current: RuleBook, draft: RuleBook, subjects: list[Subject
 
 
 def subjects_for_preview() -> list[Subject]:
-    """The stored applications (except drafts and withdrawn ones), by age, then the library's cases, by name."""
-    from subsidies.models import Application
-    from subsidies.models.applications import Status
-
-    applications = (
-        Application.objects.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
-        .order_by("pk")
-        .values_list("reference", "facts", "as_of", "clause__code")
-    )
-    subjects = [Subject("application", ref, facts, as_of, clause) for ref, facts, as_of, clause in applications]
+    """What the apps above registered (stored applications, …), then the library's cases, by name."""
+    subjects = [subject for source in impact_subject_sources for subject in source()]
     subjects += [Subject("case", case.name, case.facts, case.as_of, case.clause) for case in golden_cases()]
     return subjects

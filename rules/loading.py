@@ -7,16 +7,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from django.utils import timezone
-
 from catalogue.loading import ClauseRow, FixtureError, LoadReport, as_date, read_yaml, strict_keys, upsert
-from catalogue.models import Bureau, Clause
+from catalogue.models import Clause
 
-from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, GoldenCase, RuleVersion
+from .cases import CASE_KEYS
+from .models import Fact, GoldenCase, RuleVersion
 from .operators import FactSpec, normalise_condition_value
-from .selectors import content_checksum
+from .selectors import content_checksum, current_version, version_content
+from .services import ruleset_draft_from_content, ruleset_publish, ruleset_submit, system_actor
 
 CONDITION_KEYS = {"fact", "op", "value", "zh", "en"}
+FIXTURES_NOTE = "Loaded from fixtures/ by load_policies"
 FACT_KEYS = {"code", "section", "type", "label_zh", "label_en", "help_zh", "help_en", "choices", "min_value", "max_value"}
 
 
@@ -94,36 +95,13 @@ def rule_content(rows: list[ClauseRow], vocabulary: dict[str, FactSpec]) -> list
     return content
 
 
-def publish_content(content: list[dict], *, note: str, actor=None) -> RuleVersion:
-    """Write `content` as a new published rule version (used by the loader and by tests)."""
-    checksum = content_checksum(content)
-    number = (RuleVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    now = timezone.now()
-    version = RuleVersion.objects.create(
-        number=number, status=RuleVersion.Status.PUBLISHED, note=note, checksum=checksum, source="fixtures",
-        created_by=actor, published_at=now, published_by=actor,
-        based_on=RuleVersion.objects.filter(status=RuleVersion.Status.PUBLISHED).order_by("-published_at").first(),
-    )
-    bureaus = {b.short_name_zh: b for b in Bureau.objects.all()}
-    clauses = {c.code: c for c in Clause.objects.all()}
-    for item in content:
-        rule = ClauseRule.objects.create(
-            version=version, clause=clauses[item["clause"]], amount_yuan=item["amount_yuan"],
-            amount_kind=item["amount_kind"], effective_from=as_date(item["effective_from"]),
-            effective_to=as_date(item["effective_to"]), lead_bureau=bureaus[item["bureaus"][0]],
-        )
-        ClauseRuleBureau.objects.bulk_create(
-            [ClauseRuleBureau(clause_rule=rule, bureau=bureaus[n], position=i) for i, n in enumerate(item["bureaus"])]
-        )
-        Condition.objects.bulk_create(
-            [Condition(clause_rule=rule, group=c["group"], position=c["position"], fact_id=c["fact"],
-                       operator=c["operator"], value=c["value"], message_zh=c["message_zh"],
-                       message_en=c["message_en"]) for c in item["conditions"]]
-        )
-    return version
-
-
-CASE_KEYS = {"name", "clause", "as_of", "facts", "expected", "amount_yuan", "unmet"}
+def publish_fixture_content(content: list[dict], *, note: str = FIXTURES_NOTE) -> RuleVersion:
+    """Publish `content` through the one publish path: a draft by the system actor, submitted, then the gate
+    (a compile in a child process, every case of the library). Raises the gate's DomainError if it refuses."""
+    actor = system_actor()
+    draft = ruleset_draft_from_content(actor=actor, content=content, note=note)
+    ruleset_submit(actor=actor, version=draft, note=note)
+    return ruleset_publish(actor=actor, version=draft, note=note)
 
 
 def load_cases(report: LoadReport, root: Path) -> None:
@@ -147,7 +125,8 @@ def load_cases(report: LoadReport, root: Path) -> None:
                 continue  # this row has not changed since it was loaded: keep any administrator's edit
             upsert(report, GoldenCase, {"name": row["name"]}, {
                 "clause": clauses[row["clause"]], "as_of": as_date(row["as_of"]), "facts": row["facts"],
-                "expected": row["expected"], "amount_yuan": row.get("amount_yuan"), "source": path.name,
+                "expected": row["expected"], "amount_yuan": row.get("amount_yuan"), "unmet": row.get("unmet") or [],
+                "source": path.name,
                 "fixture_hash": row_hash,
             })
     stale = GoldenCase.objects.exclude(source="").exclude(name__in=seen)
@@ -157,15 +136,28 @@ def load_cases(report: LoadReport, root: Path) -> None:
 
 
 def load_rules(report: LoadReport, root: Path, context: dict) -> None:
+    """Publish the fixtures' rules when the fixtures changed since they were last loaded, never otherwise:
+    re-running load_policies must not undo what administrators published since. If an administrator has
+    published since the fixtures were last published, the fixtures' new rules wait in review instead."""
     content = rule_content(context["clauses"], context["vocabulary"])
-    checksum = content_checksum(content)
-    # Fixtures apply when the fixtures changed, not whenever the current version differs from them:
-    # re-running load_policies must never undo what administrators published since.
-    loaded = RuleVersion.objects.filter(source="fixtures").order_by("-number").first()
-    if loaded is None or loaded.checksum != checksum:
-        loaded = publish_content(content, note="Loaded from fixtures/ by load_policies", actor=context.get("actor"))
-        report.new_version = True
-    report.version = loaded.number
+    last = RuleVersion.objects.filter(source="fixtures").order_by("-number").first()
+    if last is not None and content_checksum(version_content(last)) == content_checksum(content):
+        report.version = last.number
+        return
+    last_published = (RuleVersion.objects.filter(source="fixtures", published_at__isnull=False)
+                      .order_by("-published_at").values_list("published_at", flat=True).first())
+    overtaken = last_published is not None and RuleVersion.objects.filter(
+        published_at__gt=last_published).exclude(source="fixtures").exists()
+    if overtaken:
+        actor = system_actor()
+        draft = ruleset_draft_from_content(actor=actor, content=content, note=FIXTURES_NOTE)
+        ruleset_submit(actor=actor, version=draft, note=FIXTURES_NOTE)
+        report.version = current_version().number
+        report.notes.append(f"v{draft.number} holds the changed fixtures and waits for an administrator's review: "
+                            "an administrator has published since the fixtures were last loaded.")
+        return
+    report.version = publish_fixture_content(content).number
+    report.new_version = True
 
 
 def register() -> None:

@@ -168,6 +168,9 @@ class GoldenCase(models.Model):
     facts = models.JSONField(default=dict)
     expected = models.CharField(max_length=14, choices=Expected.choices)
     amount_yuan = models.BigIntegerField(null=True, blank=True)
+    unmet = models.JSONField(
+        default=list, blank=True, help_text=_("Fact codes that must be among a near miss's unmet conditions.")
+    )
     source = models.CharField(max_length=80, blank=True, help_text=_("The YAML file it was loaded from, if any."))
     fixture_hash = models.CharField(
         max_length=64, blank=True, help_text=_("Hash of the YAML row last loaded: an unchanged row never overwrites an edit.")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from policy_portal.exceptions import DomainError
 
 EPOCH = dt.date(1970, 1, 1)
 MAX_TEXT = 200
@@ -79,17 +81,14 @@ class FactSpec:
     max_value: int | None = None
 
 
-@dataclass
-class FactError(Exception):
-    """A stated value that cannot be used; `field` names the fact."""
+class FactError(DomainError):
+    """A stated value that cannot be used (400); `field` names the fact (facts.<code>, as_of, …)."""
 
-    field: str
-    code: str
-    message: str
-    extra: dict = field(default_factory=dict)
+    def __init__(self, field: str, code: str, message: str = "", **params):
+        super().__init__(code, message, field, **params)
 
     def __str__(self):
-        return f"{self.field}: {self.message}"
+        return f"{self.field}: {self.detail}"
 
 
 def date_to_days(value: dt.date) -> int:

@@ -53,6 +53,11 @@ class RuleBook:
     vocabulary: dict[str, FactSpec] = field(hash=False, compare=False)
     checksum: str = ""
 
+    @property
+    def engine_key(self) -> str:
+        """The name its rules compile under in the engine's one host: unique per version and content."""
+        return f"v{self.version}_{self.checksum[-16:]}"
+
     def clause(self, code: str) -> ClauseSpec:
         for c in self.clauses:
             if c.code == code:

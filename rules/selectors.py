@@ -8,6 +8,8 @@ from collections import OrderedDict
 
 from django.db.models import Prefetch
 
+from policy_portal.exceptions import Unavailable
+
 from .models import ClauseRule, ClauseRuleBureau, Condition, Fact, RuleVersion
 from .operators import OPERATORS_BY_TYPE, FactSpec, Operator, date_to_days, normalise_condition_value
 from .rulebook import ClauseSpec, Cond, RuleBook
@@ -17,8 +19,11 @@ _books_lock = threading.Lock()
 MAX_CACHED_BOOKS = 16
 
 
-class NoPublishedVersion(LookupError):
-    pass
+class NoPublishedVersion(Unavailable):
+    """Nothing is published yet (503): run `manage.py load_policies`."""
+
+    def __init__(self, detail: str = "No rule version is published; run `manage.py load_policies`."):
+        super().__init__("no_published_version", detail)
 
 
 def fact_specs() -> dict[str, FactSpec]:
@@ -42,7 +47,7 @@ def current_version() -> RuleVersion:
         RuleVersion.objects.filter(status=RuleVersion.Status.PUBLISHED).order_by("-published_at", "-number").first()
     )
     if version is None:
-        raise NoPublishedVersion("No rule version is published; run `manage.py load_policies`.")
+        raise NoPublishedVersion()
     return version
 
 
@@ -148,10 +153,6 @@ def rulebook_for_version(version: RuleVersion) -> RuleBook:
     return book
 
 
-def engine_key(book: RuleBook) -> str:
-    return f"v{book.version}_{book.checksum[-16:]}"
-
-
 def content_checksum(content) -> str:
     """SHA-256 of canonical JSON: a version's checksum (of version_content) and a fixture row's hash."""
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
@@ -180,16 +181,6 @@ def version_content(version: RuleVersion) -> list[dict]:
             }
         )
     return out
-
-
-def golden_cases():
-    from .cases import Case
-    from .models import GoldenCase
-
-    return [
-        Case(c.name, c.clause.code, c.as_of, c.facts, c.expected, c.amount_yuan)
-        for c in GoldenCase.objects.select_related("clause").order_by("name")
-    ]
 
 
 # ---------------------------------------------------------------- facts

@@ -6,8 +6,10 @@ import datetime as dt
 from django.db.models import Prefetch
 
 from catalogue.models import Bureau, Clause
-from subsidies.models import Evaluation, ReevaluationJob
+from jobs.models import Job
+from jobs.selectors import job_by_key, job_results
 
+from .cases import golden_cases
 from .impact import ImpactReport, impact_preview, subjects_for_preview
 from .models import Fact, GoldenCase, RuleEvent, RuleVersion
 from .selectors import (
@@ -15,7 +17,6 @@ from .selectors import (
     build_rulebook,
     clause_rules,
     current_version,
-    golden_cases,
     rulebook_for_version,
 )
 from .static_checks import Finding, static_checks
@@ -52,22 +53,14 @@ def clause_rule_get(version: RuleVersion, code: str):
     return next(iter(clause_rules(version).filter(clause__code=code)), None)
 
 
-def latest_job(version: RuleVersion) -> ReevaluationJob | None:
-    return ReevaluationJob.objects.filter(rule_version=version).order_by("-pk").first()
+def reevaluation_job(version: RuleVersion) -> Job | None:
+    """The job that evaluated the open applications again after `version` was published (subsidies runs it)."""
+    return job_by_key(f"reevaluation:v{version.number}")
 
 
-def job_get(pk: int) -> ReevaluationJob | None:
-    return ReevaluationJob.objects.select_related("rule_version").filter(pk=pk).first()
-
-
-def changed_evaluations(version: RuleVersion):
-    """The re-evaluations under `version` whose outcome differs from the application's previous one."""
-    return (
-        Evaluation.objects.filter(rule_version=version, trigger="publish")
-        .exclude(previous_outcome="")
-        .select_related("application", "application__clause", "application__organisation")
-        .order_by("application__reference")
-    )
+def changed_outcomes(job: Job | None) -> list[dict]:
+    """What the re-evaluation reported: {reference, clause, organisation, before, after} per changed application."""
+    return job_results(job, "changed_items") if job else []
 
 
 def version_impact(version: RuleVersion) -> ImpactReport:

@@ -10,19 +10,32 @@ import datetime as dt
 import multiprocessing
 import queue as queue_module
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from catalogue.models import Bureau, Clause
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 
-from .cases import CaseFailure, run_cases
+from .cases import CaseFailure, golden_cases, run_cases
+from .hooks import ruleset_published
 from .models import ClauseRule, ClauseRuleBureau, Condition, RuleEvent, RuleVersion
 from .operators import FactError, normalise_condition_value
 from .rulebook import RuleBook
-from .selectors import build_rulebook, content_checksum, current_version, fact_specs, golden_cases, version_content
+from .selectors import (
+    NoPublishedVersion,
+    build_rulebook,
+    content_checksum,
+    current_version,
+    fact_specs,
+    version_content,
+)
 
 COMPILE_TIMEOUT_SECONDS = 20
+SYSTEM_USERNAME = "system"
+VERSION_NUMBER_LOCK = 7310001  # pg_advisory_xact_lock key for numbering versions
+REVIEW_ACTIONS = ("publish", "reject")  # what a reviewer does; every other event changed the version
 Status = RuleVersion.Status
 
 
@@ -31,22 +44,50 @@ def _event(version: RuleVersion, actor, action: str, note: str = "", **data) -> 
 
 
 def _next_number() -> int:
+    """The next version number, taken under a lock: two drafts created at once never get the same one."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # held until the transaction ends
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_NUMBER_LOCK])
     return (RuleVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def _copy_rules(source: RuleVersion, target: RuleVersion) -> None:
-    for rule in ClauseRule.objects.filter(version=source).prefetch_related("clauserulebureau_set", "conditions"):
-        bureaus = list(rule.clauserulebureau_set.all())
-        conditions = list(rule.conditions.all())
-        rule.pk, rule.version = None, target
-        rule.save()
+def _write_rules(target: RuleVersion, content: list[dict]) -> None:
+    """Write rules in the canonical shape of selectors.version_content into `target` (which holds none yet)."""
+    bureaus = {b.short_name_zh: b for b in Bureau.objects.all()}
+    clauses = {c.code: c for c in Clause.objects.all()}
+    for item in content:
+        rule = ClauseRule.objects.create(
+            version=target, clause=clauses[item["clause"]], amount_yuan=item["amount_yuan"],
+            amount_kind=item["amount_kind"], effective_from=_as_date(item["effective_from"]),
+            effective_to=_as_date(item["effective_to"]), lead_bureau=bureaus[item["bureaus"][0]],
+        )
         ClauseRuleBureau.objects.bulk_create(
-            [ClauseRuleBureau(clause_rule=rule, bureau_id=b.bureau_id, position=b.position) for b in bureaus]
+            [ClauseRuleBureau(clause_rule=rule, bureau=bureaus[n], position=i) for i, n in enumerate(item["bureaus"])]
         )
         Condition.objects.bulk_create(
-            [Condition(clause_rule=rule, group=c.group, position=c.position, fact_id=c.fact_id, operator=c.operator,
-                       value=c.value, message_zh=c.message_zh, message_en=c.message_en) for c in conditions]
+            [Condition(clause_rule=rule, group=c["group"], position=c["position"], fact_id=c["fact"],
+                       operator=c["operator"], value=c["value"], message_zh=c["message_zh"],
+                       message_en=c["message_en"]) for c in item["conditions"]]
         )
+
+
+def _as_date(value) -> dt.date | None:
+    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def system_actor():
+    """The portal itself, as the actor of what `manage.py load_policies` does; it cannot sign in."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False, "first_name": "系统"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def is_system(actor) -> bool:
+    return actor is not None and actor.username == SYSTEM_USERNAME
 
 
 @transaction.atomic
@@ -56,8 +97,22 @@ def ruleset_draft_create(*, actor, based_on: RuleVersion | None = None, note: st
     if base.status not in (Status.PUBLISHED, Status.RETIRED):
         raise DomainError("not_published", "Drafts are copied from published versions.", "based_on")
     draft = RuleVersion.objects.create(number=_next_number(), status=Status.DRAFT, note=note, based_on=base, created_by=actor)
-    _copy_rules(base, draft)
+    _write_rules(draft, version_content(base))
     _event(draft, actor, "draft", note, based_on=base.number)
+    return draft
+
+
+@transaction.atomic
+def ruleset_draft_from_content(*, actor, content: list[dict], note: str, source: str = "fixtures") -> RuleVersion:
+    """A new draft holding `content` (canonical rules, as the fixtures state them), based on the current version."""
+    try:
+        base = current_version()
+    except NoPublishedVersion:
+        base = None
+    draft = RuleVersion.objects.create(number=_next_number(), status=Status.DRAFT, note=note, based_on=base,
+                                       source=source, created_by=actor)
+    _write_rules(draft, content)
+    _event(draft, actor, "draft", note, source=source, based_on=base.number if base else None)
     return draft
 
 
@@ -118,8 +173,6 @@ def clause_rule_edit(
         raise DomainError("amount_not_applicable", f"A {amount_kind} clause has no amount.", "amount_yuan")
     if effective_to is not None and effective_to <= effective_from:
         raise DomainError("invalid_window", "The end date (exclusive) must come after the start.", "effective_to")
-    from catalogue.models import Bureau
-
     found = {b.short_name_zh: b for b in Bureau.objects.filter(short_name_zh__in=bureaus or [])}
     missing = [b for b in bureaus or [] if b not in found]
     if not bureaus or missing or len(set(bureaus)) != len(bureaus):
@@ -200,30 +253,42 @@ def ruleset_publish(*, actor, version: RuleVersion, note: str = "") -> RuleVersi
     version = RuleVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != Status.IN_REVIEW:
         raise Conflict("not_in_review", f"v{version.number} is {version.status}: submit it for review first.", "version")
-    if actor is not None and actor.pk in (version.created_by_id, version.submitted_by_id):
-        raise NotAllowed("second_administrator_required", "Another administrator must review and publish this version.", "actor")
+    _require_second_administrator(version, actor)
     compile_error, failures = publish_checks(version)
     if compile_error:
         raise DomainError("does_not_compile", compile_error, "version")
     if failures:
-        names = "; ".join(f"{f.case} ({f.clause}: expected {f.expected}, got {f.got}{' — ' + f.detail if f.detail else ''})" for f in failures[:5])
-        raise DomainError("golden_cases_failed", f"{len(failures)} case(s) fail under this draft: {names}", "version")
+        names = "; ".join(str(f) for f in failures[:5])
+        raise DomainError("golden_cases_failed", f"{len(failures)} case(s) fail under this draft: {names}", "version",
+                          count=len(failures), cases=[str(f) for f in failures[:5]])
     return _publish(version, actor, note or "published")
 
 
+def editors(version: RuleVersion) -> set[int]:
+    """Everyone who changed anything in `version`, by any path: created, edited, imported, submitted it."""
+    ids = set(version.events.exclude(action__in=REVIEW_ACTIONS).exclude(actor=None).values_list("actor_id", flat=True))
+    return ids | {pk for pk in (version.created_by_id, version.submitted_by_id) if pk is not None}
+
+
+def _require_second_administrator(version: RuleVersion, actor) -> None:
+    """Whoever changed a version cannot publish it. The one exception is the portal's own fixtures load:
+    fixtures/ is the policy text as reviewed in the repository, published by the system actor alone."""
+    if is_system(actor) and version.source == "fixtures" and editors(version) <= {actor.pk}:
+        return
+    if actor is None or actor.pk in editors(version):
+        raise NotAllowed("second_administrator_required", "Another administrator must review and publish this version.", "actor")
+
+
 def _publish(version: RuleVersion, actor, note: str) -> RuleVersion:
-    previous = current_version()
+    try:
+        previous = current_version()
+    except NoPublishedVersion:
+        previous = None
     version.checksum = content_checksum(version_content(version))
     version.status, version.published_at, version.published_by = Status.PUBLISHED, timezone.now(), actor
     version.save(update_fields=["checksum", "status", "published_at", "published_by"])
-    _event(version, actor, "publish", note, previous=previous.number)
-
-    def after_commit():
-        from .tasks import reevaluate_open_applications
-
-        reevaluate_open_applications.delay(version.number)
-
-    transaction.on_commit(after_commit)
+    _event(version, actor, "publish", note, previous=previous.number if previous else None)
+    ruleset_published.send(sender=RuleVersion, version=version, previous=previous)
     return version
 
 
@@ -247,7 +312,7 @@ def ruleset_rollback(*, actor, to_version: RuleVersion, note: str = "") -> RuleV
         raise DomainError("not_published", "Only a version that was published can be restored.", "to_version")
     copy = RuleVersion.objects.create(number=_next_number(), status=Status.IN_REVIEW, based_on=to_version, source="rollback",
                                       created_by=actor, submitted_by=actor, note=note or f"rollback to v{to_version.number}")
-    _copy_rules(to_version, copy)
+    _write_rules(copy, version_content(to_version))
     compile_error = compile_check(build_rulebook(copy))
     if compile_error:
         raise DomainError("does_not_compile", compile_error, "to_version")

@@ -1,7 +1,7 @@
 """Checks an administrator runs on a RuleBook before publishing it: what can never hold, what pays twice, what is unused.
 
 `static_checks` is a pure function of the book (no database, no clock): the caller passes `today`
-(for windows that have ended) and the case library (`rules.selectors.golden_cases()`) when it wants
+(for windows that have ended) and the case library (`rules.cases.golden_cases()`) when it wants
 those checks. Findings come back in a fixed order: errors, then warnings, then information; within a
 severity by the clause's catalogue position (book-wide findings last), then by code.
 """

@@ -279,14 +279,14 @@ def _job_dict(job) -> dict | None:
     if job is None:
         return None
     return {"id": job.pk, "total": job.total, "done": job.done, "changed": job.changed, "percent": job.percent,
-            "finished": job.finished_at is not None}
+            "finished": job.finished}
 
 
 @rule_admin_page
 def version_page(request, number: int):
     version = _version_or_404(number)
     current = selectors.current_number()
-    job = selectors.latest_job(version)
+    job = selectors.reevaluation_job(version)
     recently_published = (version.status == Status.PUBLISHED and version.published_at is not None
                           and timezone.now() - version.published_at < RECENT_PUBLICATION)
     return render(request, "rules/version_detail.html", {
@@ -306,7 +306,7 @@ def version_page(request, number: int):
                 "finished": _("Finished: {done} of {total} open applications evaluated again; {changed} changed outcome."),
             },
         },
-        "changed": list(selectors.changed_evaluations(version)) if job else [],
+        "changed": selectors.changed_outcomes(job),
         "outcome_labels": EXPECTED_LABELS,
         "is_author": request.user.pk in (version.created_by_id, version.submitted_by_id),
     })
@@ -316,7 +316,7 @@ def version_page(request, number: int):
 def job_progress(request, number: int):
     """The latest re-evaluation of a version, polled by the version page until it has finished."""
     version = _version_or_404(number)
-    return JsonResponse({"version": version.number, "job": _job_dict(selectors.latest_job(version))})
+    return JsonResponse({"version": version.number, "job": _job_dict(selectors.reevaluation_job(version))})
 
 
 def _transition(request, number: int, service, success: str, **extra):

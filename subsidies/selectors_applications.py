@@ -7,9 +7,10 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
+from rules.impact import Subject
 
 from .models import Application, ApplicationEvent, Consultation, Evaluation
-from .models.applications import Stage
+from .models.applications import Stage, Status
 from .workflow import OFFICER, OWNER, TRANSITIONS
 
 
@@ -93,3 +94,13 @@ def allowed_actions(user, app: Application) -> list[str]:
         elif t.actor == OFFICER and role == Role.OFFICER and bureau_of(user).pk == acting:
             out.append(name)
     return out
+
+
+def impact_subjects() -> list:
+    """The stored applications still in play (not drafts, not withdrawn), oldest first, as impact-preview subjects."""
+    applications = (
+        Application.objects.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .order_by("pk")
+        .values_list("reference", "facts", "as_of", "clause__code")
+    )
+    return [Subject("application", ref, facts, as_of, clause) for ref, facts, as_of, clause in applications]

@@ -1,16 +1,15 @@
 """Celery tasks of the applications workflow; each makes one service call."""
 from celery import shared_task
 
+from .services import evaluation_run
+from .services.notifications import application_notify
+
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def evaluate_application(evaluation_id: int) -> str:
-    from .services import evaluation_run
-
     return evaluation_run(evaluation_id=evaluation_id).state
 
 
 @shared_task(acks_late=True)
 def notify_application(application_id: int, kind: str) -> int:
-    from .services.notifications import application_notify
-
     return application_notify(application_id=application_id, kind=kind)

@@ -5,6 +5,5 @@ from .applications import (  # noqa: F401
     Attachment,
     Consultation,
     Evaluation,
-    ReevaluationJob,
     RoutingRule,
 )

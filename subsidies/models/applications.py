@@ -172,18 +172,3 @@ class Consultation(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-
-
-class ReevaluationJob(models.Model):
-    """Re-evaluating the open applications after a publication, with its progress."""
-
-    rule_version = models.ForeignKey("rules.RuleVersion", on_delete=models.PROTECT, related_name="+")
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    changed = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else int(100 * self.done / self.total)

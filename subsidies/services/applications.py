@@ -10,12 +10,14 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
 from catalogue.models import Bureau, Clause
-from eligibility.checking import result_dict, run
+from policy_portal.celery import queue
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from rules.check import result_dict, run
 from rules.models import ClauseRule
 from rules.operators import FactError, normalise_facts
 from rules.selectors import current_version, rulebook_for_version
 
+from ..hooks import application_approved
 from ..models import Application, ApplicationEvent, Evaluation
 from ..models.applications import Stage, Status
 from ..workflow import OFFICER, OWNER, TRANSITIONS
@@ -23,6 +25,8 @@ from .routing import route_for
 
 log = logging.getLogger(__name__)
 MAX_DESCRIPTION = 5000
+EVALUATE = "subsidies.tasks.evaluate_application"
+NOTIFY = "subsidies.tasks.notify_application"
 
 
 def _event(app: Application, *, actor, action: str, from_status: str, reason: str = "", data: dict | None = None):
@@ -167,22 +171,12 @@ def _enqueue_evaluation(app: Application) -> Evaluation:
     evaluation = Evaluation.objects.create(application=app, as_of=app.as_of,
                                            trigger="submission" if app.status == Status.SUBMITTED else "resubmission")
 
-    def enqueue():
-        from ..tasks import evaluate_application
-
-        evaluate_application.delay(evaluation.pk)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: queue(EVALUATE, evaluation.pk))
     return evaluation
 
 
 def _notify(app: Application, kind: str):
-    def send():
-        from ..tasks import notify_application
-
-        notify_application.delay(app.pk, kind)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: queue(NOTIFY, app.pk, kind))
 
 
 @transaction.atomic
@@ -270,11 +264,9 @@ def application_transition(
                        "This achievement has already been supported (就新、不重复).", "achievement_key") from None
     _event(app, actor=actor, action=action, from_status=from_status, reason=reason, data=data)
     if action == "approve":
-        # A recognition clause's approval enters the carrier in its register, in this same transaction:
-        # if the register refuses the entry (DomainError naming the field), the approval is refused too.
-        from carriers.recognition import register_from_application
-
-        register_from_application(app, actor=actor)
+        # Receivers act in this same transaction (carriers enters a recognised carrier in its register):
+        # if one refuses (DomainError naming the field), the approval is refused too.
+        application_approved.send(sender=Application, application=app, actor=actor)
     if action == "resubmit":
         _enqueue_evaluation(app)
     if action in ("approve", "reject", "return", "recommend", "reassign", "resubmit"):
@@ -294,23 +286,18 @@ def _reassign_target(app: Application, to_bureau: str | None) -> Bureau:
     return allowed[to_bureau]
 
 
-def evaluation_run(*, evaluation_id) -> Evaluation:
-    """Evaluate an application's stored facts with the current rule version; store result, trace and version."""
-    evaluation = Evaluation.objects.select_related("application", "application__clause").get(pk=evaluation_id)
-    if evaluation.state == Evaluation.State.DONE:
-        return evaluation
-    app = evaluation.application
-    version = current_version()
-    book = rulebook_for_version(version)
+def evaluate_into(evaluation: Evaluation, app: Application, book, version) -> Evaluation:
+    """Fill `evaluation` (unsaved or pending) with the engine's answer for `app`'s stored facts under `book`.
+
+    A failure is stored, never lost: an officer sees it on the application.
+    """
+    evaluation.rule_version, evaluation.finished_at = version, timezone.now()
     try:
         checked = run(book, app.facts, app.as_of)
-    except Exception as exc:  # stored, never lost: an officer sees the failure
-        log.exception("evaluation %s failed", evaluation_id)
-        evaluation.state, evaluation.error = Evaluation.State.FAILED, str(exc)[:2000]
-        evaluation.rule_version, evaluation.finished_at = version, timezone.now()
-        evaluation.save()
+    except Exception as exc:  # noqa: BLE001 - stored on the evaluation for an officer to see
+        log.exception("evaluation of %s failed", app.reference)
+        evaluation.state, evaluation.error = Evaluation.State.FAILED, str(getattr(exc, "detail", "") or exc)[:2000]
         return evaluation
-    result = result_dict(checked)
     code = app.clause.code
     outcome = next((o for o in checked.outcomes if o.clause.code == code), None)
     evaluation.outcome = outcome.status if outcome and outcome.status != "unmet" else "not_eligible"
@@ -319,9 +306,17 @@ def evaluation_run(*, evaluation_id) -> Evaluation:
                                         "message_zh": c.message_zh, "message_en": c.message_en} for c in g.conditions]}
         for g in (outcome.groups if outcome else ())
     ]
-    evaluation.result = result
-    evaluation.rule_version = version
+    evaluation.result = result_dict(checked)
     evaluation.state = Evaluation.State.DONE
-    evaluation.finished_at = timezone.now()
+    return evaluation
+
+
+def evaluation_run(*, evaluation_id) -> Evaluation:
+    """Evaluate an application's stored facts with the current rule version; store result, trace and version."""
+    evaluation = Evaluation.objects.select_related("application", "application__clause").get(pk=evaluation_id)
+    if evaluation.state == Evaluation.State.DONE:
+        return evaluation
+    version = current_version()
+    evaluate_into(evaluation, evaluation.application, rulebook_for_version(version), version)
     evaluation.save()
     return evaluation

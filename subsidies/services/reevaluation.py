@@ -1,37 +1,57 @@
-"""After a rule publication: evaluate the open applications again and note whose eligibility changed."""
+"""After a rule publication: evaluate the open applications again, in chunks, and note whose eligibility changed.
+
+The job and its chunks are created inside the publishing transaction (rules.hooks.ruleset_published),
+so the work is recorded with the publication; each chunk stores its evaluations and its `done` mark in
+one transaction (jobs.services.chunk_run), so a worker dying midway loses nothing and redoes nothing.
+"""
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+from django.db.models import OuterRef, Subquery
 
+from jobs.models import Job
+from jobs.services import job_start
 from rules.models import RuleVersion
+from rules.selectors import rulebook_for_version
 
-from ..models import Application, Evaluation, ReevaluationJob
+from ..models import Application, Evaluation
 from ..models.applications import Status
-from .applications import evaluation_run
+from .applications import evaluate_into
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_REVIEW, Status.RETURNED)
+KIND = "reevaluation"
 
 
-def open_applications_reevaluate(*, version_number: int) -> int:
-    """Re-evaluate every open application; returns how many changed outcome. Progress is saved as it goes."""
-    version = RuleVersion.objects.get(number=version_number)
+def reevaluation_key(version_number: int) -> str:
+    return f"{KIND}:v{version_number}"
+
+
+def reevaluation_start(*, version: RuleVersion) -> Job:
+    """The re-evaluation job of `version`: one per version, whoever asks twice."""
     ids = list(Application.objects.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True))
-    job = ReevaluationJob.objects.create(rule_version=version, total=len(ids))
-    for app_id in ids:
-        with transaction.atomic():
-            previous = (
-                Evaluation.objects.filter(application_id=app_id, state=Evaluation.State.DONE).order_by("-created_at", "-pk").first()
-            )
-            app = Application.objects.get(pk=app_id)
-            evaluation = Evaluation.objects.create(application=app, as_of=app.as_of, trigger="publish")
-        evaluation = evaluation_run(evaluation_id=evaluation.pk)
-        changed = previous is not None and previous.outcome != evaluation.outcome
-        if changed:
-            evaluation.previous_outcome = previous.outcome
-            evaluation.save(update_fields=["previous_outcome"])
-        ReevaluationJob.objects.filter(pk=job.pk).update(done=job.done + 1, changed=job.changed + int(changed))
-        job.done += 1
-        job.changed += int(changed)
-    ReevaluationJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
-    return job.changed
+    return job_start(kind=KIND, key=reevaluation_key(version.number), items=ids, label=f"v{version.number}",
+                     params={"version": version.number})
+
+
+def on_ruleset_published(sender, *, version: RuleVersion, **kwargs) -> None:
+    reevaluation_start(version=version)
+
+
+def reevaluate_chunk(job: Job, items: list) -> dict:
+    """Evaluate each application of the chunk under the job's version; report those whose outcome changed."""
+    version = RuleVersion.objects.get(number=job.params["version"])
+    book = rulebook_for_version(version)
+    latest = Evaluation.objects.filter(application=OuterRef("pk"), state=Evaluation.State.DONE).order_by("-created_at", "-pk")
+    apps = (Application.objects.filter(pk__in=items, status__in=OPEN_STATUSES)
+            .select_related("clause", "organisation")
+            .annotate(previous_outcome=Subquery(latest.values("outcome")[:1]))
+            .order_by("pk"))
+    changed = []
+    for app in apps:
+        evaluation = Evaluation(application=app, as_of=app.as_of, trigger="publish")
+        evaluate_into(evaluation, app, book, version)
+        if app.previous_outcome is not None and app.previous_outcome != evaluation.outcome:
+            evaluation.previous_outcome = app.previous_outcome
+            changed.append({"reference": app.reference, "clause": app.clause.code, "organisation": app.organisation.name,
+                            "before": app.previous_outcome, "after": evaluation.outcome})
+        evaluation.save()
+    return {"changed": len(changed), "changed_items": changed}

@@ -6,8 +6,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Profile, Role
+from jobs.models import Job
 from rules.selectors import current_version
-from subsidies.models import ReevaluationJob
 from tests.browser.test_checker import state_lead_drafter_of_an_international_standard
 from tests.factories import UserFactory
 
@@ -126,17 +126,19 @@ def test_the_clause_editor_offers_only_the_operators_that_fit_the_fact_and_names
 def test_the_version_page_follows_a_running_reevaluation_until_it_has_finished(new_page):
     rule_administrator("watcher")
     version = current_version()
-    job = ReevaluationJob.objects.create(rule_version=version, total=4, done=1)
+    job = Job.objects.get_or_create(key=f"reevaluation:v{version.number}", defaults={"kind": "reevaluation"})[0]
+    Job.objects.filter(pk=job.pk).update(params={"version": version.number}, state="running", total=4, done=1,
+                                         chunks_total=1, chunks_done=0)
     page = new_page()
     sign_in(page, "watcher")
 
     page.goto(f"/rules/versions/{version.number}/")
     expect(page.locator("#job-progress")).to_have_attribute("value", "25")
-    ReevaluationJob.objects.filter(pk=job.pk).update(done=3)
+    Job.objects.filter(pk=job.pk).update(done=3)
 
     expect(page.locator("#job-progress")).to_have_attribute("value", "75")
     expect(page.locator("#job-status")).to_contain_text("已重新评估 3 / 4 件在办申请")
-    ReevaluationJob.objects.filter(pk=job.pk).update(done=4, changed=1, finished_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(done=4, changed=1, chunks_done=1, state="done", finished_at=timezone.now())
 
     expect(page.locator("#job-status")).to_contain_text("已完成：已重新评估 4 / 4 件在办申请，其中 1 件结果发生变化")
     expect(page.locator("#job-progress")).to_have_attribute("value", "100")

@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.test import APIClient
 
-from eligibility import checking
 from eligibility.apis import AnonymousCheckThrottle
 from eligibility.services import eligibility_check
 from policy_portal.errors import api_exception_handler
+from rules import check as checking
 from rules.engine import EngineError, EngineLimitError
 from rules.operators import FactError, FactSpec, FactType
 from rules.selectors import current_version

@@ -38,8 +38,8 @@ from carriers.services import (
     recognition_package_save,
 )
 from catalogue.models import Bureau
-from eligibility.checking import check
 from policy_portal.exceptions import DomainError, NotAllowed
+from rules.check import check
 from subsidies.models import Application
 from subsidies.models.applications import Status
 from subsidies.services import application_create, application_submit, application_transition

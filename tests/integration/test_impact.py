@@ -3,11 +3,11 @@ import datetime as dt
 
 import pytest
 
-from eligibility.checking import check
+from rules.check import check
 from rules.engine import engine
 from rules.impact import AmountChange, ClauseState, StatusChange, Subject, impact_preview, subjects_for_preview
 from rules.models import GoldenCase
-from rules.selectors import build_rulebook, clause_edit_args, current_version, engine_key, rulebook_for_version
+from rules.selectors import build_rulebook, clause_edit_args, current_version, rulebook_for_version
 from rules.services import clause_rule_edit, ruleset_draft_create
 from subsidies.services import application_create, application_submit
 from tests.factories import STANDARD_FACTS, UserFactory, applicant
@@ -170,6 +170,6 @@ def test_a_draft_someone_checked_before_its_last_edit_is_previewed_with_its_new_
         report = impact_preview(current=current, draft=build_rulebook(draft),
                                 subjects=[Subject("case", "standard", STANDARD_FACTS, AS_OF)])
     finally:
-        engine.release(engine_key(before_edit))
+        engine.release(before_edit.engine_key)
 
     assert report.changes[0].lost == (ClauseState("FIM-4.2", "eligible", 500_000, "cap"),)

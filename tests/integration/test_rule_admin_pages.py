@@ -7,9 +7,9 @@ from django.test import Client
 from django.utils.html import escape
 
 from accounts.models import Profile, Role
+from jobs.models import Job
 from rules.models import ClauseRule, GoldenCase, RuleVersion
 from rules.selectors import current_version
-from subsidies.models import ReevaluationJob
 from tests.factories import UserFactory, applicant, officer
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_a_raised_cap_is_drafted_reviewed_and_published_by_a_second_administrato
     body = page.content.decode()
     assert 'data-status="published"' in body and "最高 80 万元" in body
     assert '<progress id="job-progress" max="100" value="100">' in body
-    assert ReevaluationJob.objects.filter(rule_version=draft, finished_at__isnull=False).exists()
+    assert Job.objects.filter(key=f"reevaluation:v{draft.number}", state="done", finished_at__isnull=False).exists()
     assert progress["version"] == draft.number and progress["job"]["finished"] and progress["job"]["percent"] == 100
     assert [e.action for e in draft.events.order_by("pk")] == ["draft", "edit", "submit", "publish"]
     assert listing.context["current"] == draft.number

@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 
 from catalogue.models import Clause
-from eligibility.checking import check
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
+from rules.check import check
 from rules.models import GoldenCase, RuleVersion
 from rules.selectors import clause_edit_args, current_version, rulebook_for_version
 from rules.services import (

@@ -17,7 +17,6 @@ from rules.engine import engine
 from rules.evaluator import fired_codes
 from rules.operators import FactSpec, FactType, Operator, date_to_days, days_to_date, normalise_facts
 from rules.rulebook import ClauseSpec, Cond, RuleBook
-from rules.selectors import engine_key
 
 TARGETED_EXAMPLES = 2_200
 RANDOM_EXAMPLES = 1_000
@@ -181,7 +180,7 @@ def agree(book: RuleBook, raw: dict, as_of: dt.date) -> set[str]:
     facts = normalise_facts(book.vocabulary, raw)
     days = date_to_days(as_of)
 
-    by_engine = engine.evaluate(engine_key(book), book, facts, days)
+    by_engine = engine.evaluate(book.engine_key, book, facts, days)
 
     by_evaluator = fired_codes(book, facts, days)
     assert by_engine == by_evaluator, (sorted(by_engine - by_evaluator), sorted(by_evaluator - by_engine))

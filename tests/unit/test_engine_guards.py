@@ -34,7 +34,6 @@ from rules.engine import (
 from rules.evaluator import fired_codes
 from rules.operators import FactSpec, FactType, Operator, date_to_days, normalise_facts
 from rules.rulebook import RuleBook
-from rules.selectors import engine_key
 
 from .synthetic import FLAG, clause, cond, flag_book, unique_key
 
@@ -115,7 +114,7 @@ def test_a_fact_matching_many_synthetic_clauses_fires_every_one_of_them(key):
 def test_an_applicant_matching_many_clauses_gets_all_of_them(book):
     facts = normalise_facts(book.vocabulary, EVERYTHING)
 
-    fired = engine.evaluate(engine_key(book), book, facts, DAYS)
+    fired = engine.evaluate(book.engine_key, book, facts, DAYS)
 
     assert len(fired) >= 30
     assert fired == fired_codes(book, facts, DAYS)
@@ -134,7 +133,7 @@ def test_a_fact_matching_no_clause_evaluates_to_the_empty_set(key):
 
 
 def test_an_applicant_stating_nothing_gets_no_clause(book):
-    assert engine.evaluate(engine_key(book), book, {}, DAYS) == set()
+    assert engine.evaluate(book.engine_key, book, {}, DAYS) == set()
 
 
 def test_every_compiled_shard_contains_the_catch_all(book):
@@ -156,9 +155,9 @@ def test_compiled_rules_carry_no_python_action(book):
 
 def test_repeated_evaluations_of_the_same_facts_give_the_same_answer(book):
     facts = normalise_facts(book.vocabulary, EVERYTHING)
-    first = engine.evaluate(engine_key(book), book, facts, DAYS)
+    first = engine.evaluate(book.engine_key, book, facts, DAYS)
 
-    again = [engine.evaluate(engine_key(book), book, facts, DAYS) for _ in range(20)]
+    again = [engine.evaluate(book.engine_key, book, facts, DAYS) for _ in range(20)]
 
     assert again == [first] * 20
 

@@ -1,4 +1,4 @@
-"""就新、不重复 (FIM, final paragraph), validity windows and needs_review, as eligibility.checking reports them.
+"""就新、不重复 (FIM, final paragraph), validity windows and needs_review, as rules.check reports them.
 
 "本政策措施与本市其他同类政策有重叠或冲突的，按照“就新、不重复”原则执行": where clauses of different
 documents reward the same achievement, only the newer document's clause is offered; clauses of one
@@ -14,12 +14,13 @@ import pytest
 
 from catalogue.loading import FIXTURES, LoadReport, load_bureaus, load_clauses, load_documents
 from catalogue.models import Article, Clause, Document
-from eligibility.checking import check, result_dict, run
+from rules.check import check, result_dict, run
 from rules.engine import engine
-from rules.loading import load_facts, publish_content, rule_content
+from rules.loading import load_facts, publish_fixture_content, rule_content
+from rules.models import GoldenCase
 from rules.operators import date_to_days
 from rules.rulebook import RuleBook
-from rules.selectors import engine_key, rulebook_for_version
+from rules.selectors import rulebook_for_version
 
 NEW_TEXT = "对牵头制修订并发布未来产业领域国际标准的企业，给予最高80万元支持。"
 NEW_FROM = dt.date(2026, 3, 1)
@@ -50,7 +51,7 @@ def release():
     books = []
     yield books.append
     for b in books:
-        engine.release(engine_key(b))
+        engine.release(b.engine_key)
 
 
 # ---------------------------------------------------------------- a newer policy, published as a rule version
@@ -78,7 +79,10 @@ def published_newer_policy(db, release):
     content.append({**model, "clause": "NEW-1", "quote": NEW_TEXT, "amount_yuan": 800_000,
                     "effective_from": str(NEW_FROM), "effective_to": None})
 
-    version = publish_content(content, note="test: a newer policy overlapping FIM-4.2")
+    # The case library rightly refuses a policy that changes FIM-4.2's answers; this test is about how the check
+    # reports 就新、不重复, so it publishes against a library without FIM-4.2's cases (rolled back after the test).
+    GoldenCase.objects.filter(clause__code="FIM-4.2").delete()
+    version = publish_fixture_content(content, note="test: a newer policy overlapping FIM-4.2")
 
     book = rulebook_for_version(version)
     release(book)
@@ -257,7 +261,7 @@ def test_a_review_clause_out_of_its_window_is_not_under_review(book):
 
 
 def test_generic_answers_alone_do_not_make_every_clause_a_near_miss(book):
-    from eligibility.checking import generic_facts
+    from rules.check import generic_facts
 
     generic = {"registered_in_chongqing": True, "org_type": "enterprise", "future_industry_field": "embodied_ai"}
 

@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from rules.cases import Case
+from rules.cases import Case, golden_cases
 from rules.operators import FactSpec, FactType, Operator, date_to_days
 from rules.rulebook import RuleBook
-from rules.selectors import build_rulebook, clause_edit_args, golden_cases
+from rules.selectors import build_rulebook, clause_edit_args
 from rules.services import clause_rule_edit, ruleset_draft_create
 from rules.static_checks import Finding, static_checks
 from tests.factories import UserFactory

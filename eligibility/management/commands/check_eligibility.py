@@ -10,10 +10,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from eligibility.checking import EngineDisagreement
 from eligibility.services import eligibility_check
 from policy_portal.parsers import JsonInputError, load_json
-from rules.engine import EngineError, EngineLimitError
+from rules.engine import EngineDisagreement, EngineError, EngineLimitError
 from rules.operators import FactError, parse_iso_date
 from rules.selectors import NoPublishedVersion
 

@@ -9,21 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rules.engine import engine
-from rules.evaluator import VALIDITY_FACT, ClauseOutcome, condition_holds, evaluate
-from rules.operators import days_to_date, date_to_days, normalise_facts
-from rules.rulebook import ClauseSpec, RuleBook
-from rules.selectors import engine_key
+from .engine import EngineDisagreement, engine
+from .evaluator import VALIDITY_FACT, ClauseOutcome, condition_holds, evaluate
+from .operators import date_to_days, days_to_date, normalise_facts
+from .rulebook import ClauseSpec, RuleBook
 
 NEAR_MISS_MAX_UNMET = 2
 # A fact that this share of the clauses test says little about any one of them (registered in
 # Chongqing, organisation type, future-industry field): a clause is a near miss only when the
 # applicant stated at least one of its specific facts, so generic answers do not list every clause.
 GENERIC_FACT_SHARE = 0.2
-
-
-class EngineDisagreement(RuntimeError):
-    """durable-rules and the plain evaluator fired different clauses for the same input."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +34,7 @@ def run(book: RuleBook, raw_facts: dict, as_of: dt.date) -> Checked:
     days = date_to_days(as_of)
     outcomes = evaluate(book, facts, days)
     fired_plain = {o.clause.code for o in outcomes if o.fires}
-    fired_engine = engine.evaluate(engine_key(book), book, facts, days)
+    fired_engine = engine.evaluate(book.engine_key, book, facts, days)
     if fired_plain != fired_engine:
         raise EngineDisagreement(
             f"engine fired {sorted(fired_engine - fired_plain)} extra, missed {sorted(fired_plain - fired_engine)}"
