@@ -201,11 +201,16 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="政策服务平台 <noreply@policy-portal.local>")
 
+# The sweepers run every PORTAL_SWEEP_SECONDS and re-queue work queued more than PORTAL_STALE_SECONDS ago
+# and still not done (at-least-once delivery: a lost message costs at most this long).
+PORTAL_SWEEP_SECONDS = env.int("PORTAL_SWEEP_SECONDS", default=60)
+PORTAL_STALE_SECONDS = env.int("PORTAL_STALE_SECONDS", default=600)
+
 # Celery beat: reminders once a day at 08:30 Beijing time.
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "iic-reminders": {"task": "carriers.tasks.send_iic_reminders", "schedule": crontab(hour=8, minute=30)},
-    # Job chunks that nobody finished (a worker died, a message was lost) are queued again.
-    "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": 60.0},
+    # Work that nobody finished (a worker died, a message was lost) is queued again.
+    "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
 }
