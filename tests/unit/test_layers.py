@@ -17,6 +17,7 @@ LAYERS = {
     "policy_portal": 0,
     "accounts": 1,
     "jobs": 1,
+    "notifications": 1,
     "catalogue": 2,
     "rules": 3,
     "eligibility": 4,
