@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the portal needs no CDN
+    "axes",  # failed sign-ins counted per username and address; locked for a while after too many
     "accounts",
     "jobs",
     "notifications",
@@ -60,7 +61,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = env.int("PORTAL_LOGIN_LOCK_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "policy_portal.urls"
 LOGIN_URL = "login"
@@ -156,6 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "eligibility": env.str("PORTAL_CHECK_RATE", default="120/min"),
         "login": env.str("PORTAL_LOGIN_RATE", default="20/min"),
+        "register": env.str("PORTAL_REGISTER_RATE", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

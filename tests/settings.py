@@ -10,6 +10,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/policy
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 os.environ.setdefault("DJANGO_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
+os.environ.setdefault("PORTAL_REGISTER_RATE", "1000/min")
 
 from policy_portal.settings import *  # noqa: E402,F401,F403
 
