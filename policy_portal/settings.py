@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "notifications",
     "catalogue",
     "rules",
+    "programmes",
     "eligibility",
     "library",
     "subsidies",
