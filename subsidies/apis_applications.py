@@ -16,7 +16,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from policy_portal.pagination import get_paginated_response
 
 from .models import Application
-from .selectors_applications import allowed_actions, application_detail, application_queue
+from .selectors_applications import allowed_actions, application_detail, application_or_404, application_queue
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
@@ -104,9 +104,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
 
 
 def _detail_response(request, app_id, code=status.HTTP_200_OK):
-    app = application_detail(request.user, app_id)
-    if app is None:
-        raise NotFound("not_found", "No such application.")
+    app = application_or_404(request.user, app_id)
     return Response(ApplicationDetailSerializer(app, context={"request": request}).data, status=code)
 
 
@@ -176,8 +174,7 @@ class ApplicationDetailApi(APIView):
 
     @extend_schema(request=UpdateSerializer, responses=ApplicationDetailSerializer, summary="Edit a draft or returned application")
     def patch(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.UpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         application_update(actor=request.user, application_id=pk, **data.validated_data)
@@ -189,8 +186,7 @@ class ApplicationSubmitApi(APIView):
 
     @extend_schema(request=None, responses=ApplicationDetailSerializer, summary="Submit (idempotent)")
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         application_submit(actor=request.user, application_id=pk)
         return _detail_response(request, pk)
 
@@ -206,8 +202,7 @@ class ApplicationDecideApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer, summary="Approve, reject or return")
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -232,8 +227,7 @@ class ApplicationActionApi(APIView):
     @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer,
                    description="For reassign, the answer is the summary: the application leaves the caller's queue.")
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -255,8 +249,7 @@ class AttachmentListApi(APIView):
         responses={201: AttachmentSerializer}, summary="Attach a file (PDF, PNG, JPEG, DOCX, XLSX; at most 10 MB)",
     )
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("required", "Attach a file in the field 'file'.", "file")
@@ -269,8 +262,8 @@ class AttachmentDownloadApi(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="Download an attachment")
     def get(self, request, pk: int, attachment_id: int):
-        app = application_detail(request.user, pk)
-        attachment = app and next((a for a in app.attachments.all() if a.pk == attachment_id), None)
+        app = application_or_404(request.user, pk)
+        attachment = next((a for a in app.attachments.all() if a.pk == attachment_id), None)
         if attachment is None:
             raise NotFound("not_found", "No such attachment.")
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
@@ -287,8 +280,7 @@ class ApplicationConsultApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: ConsultationSerializer},
                    summary="Consult a co-responsible bureau")
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = application_consult(actor=request.user, application_id=pk, **data.validated_data)
@@ -303,8 +295,7 @@ class ConsultationAnswerApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=ConsultationSerializer, summary="Answer a consultation")
     def post(self, request, pk: int, consultation_id: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = consultation_answer(actor=request.user, application_id=pk, consultation_id=consultation_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
@@ -73,6 +74,15 @@ def application_detail(user, application_id) -> Application | None:
         .filter(pk=application_id)
         .first()
     )
+
+
+def application_or_404(user, application_id) -> Application:
+    """The application in full (application_detail) if `user` may see it; else Http404, which the pages show as
+    their 404 and the API answers as {code: not_found}. Whoever cannot see an application learns nothing of it."""
+    app = application_detail(user, application_id)
+    if app is None:
+        raise Http404("No such application.")
+    return app
 
 
 def consultations_to_answer(user, app: Application) -> list:

@@ -26,7 +26,13 @@ from rules.models import ClauseRule, Fact
 from rules.selectors import current_version
 
 from .models.applications import Stage, Status
-from .selectors_applications import allowed_actions, application_detail, application_queue, consultations_to_answer
+from .selectors_applications import (
+    allowed_actions,
+    application_detail,
+    application_or_404,
+    application_queue,
+    consultations_to_answer,
+)
 from .services import application_create, application_submit, application_transition
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
@@ -150,9 +156,7 @@ def _history(app) -> list[dict]:
 
 @login_required
 def application_page(request, pk: int):
-    app = application_detail(request.user, pk)
-    if app is None:
-        raise Http404
+    app = application_or_404(request.user, pk)
     rule = _current_rule(app.clause)
     evaluation = next(iter(app.evaluations.all()), None)
     actions = allowed_actions(request.user, app)
@@ -170,8 +174,7 @@ def application_page(request, pk: int):
 @login_required
 @require_POST
 def application_act(request, pk: int):
-    if application_detail(request.user, pk) is None:
-        raise Http404
+    application_or_404(request.user, pk)
     action = request.POST.get("action", "")
     try:
         if action == "submit":
@@ -207,8 +210,7 @@ def application_act(request, pk: int):
 @login_required
 @require_POST
 def attachment_upload(request, pk: int):
-    if application_detail(request.user, pk) is None:
-        raise Http404
+    application_or_404(request.user, pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
@@ -223,8 +225,8 @@ def attachment_upload(request, pk: int):
 
 @login_required
 def attachment_download(request, pk: int, attachment_id: int):
-    app = application_detail(request.user, pk)
-    attachment = app and next((a for a in app.attachments.all() if a.pk == attachment_id), None)
+    app = application_or_404(request.user, pk)
+    attachment = next((a for a in app.attachments.all() if a.pk == attachment_id), None)
     if attachment is None:
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
