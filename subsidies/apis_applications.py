@@ -20,6 +20,7 @@ from .selectors_applications import allowed_actions, application_detail, applica
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
+from .workflow import DECISIONS
 
 
 class EventSerializer(serializers.Serializer):
@@ -195,7 +196,7 @@ class ApplicationDecideApi(APIView):
     permission_classes = [IsAuthenticated, IsBureauOfficer]
 
     class InputSerializer(serializers.Serializer):
-        decision = serializers.ChoiceField(choices=["approve", "reject", "return"])
+        decision = serializers.ChoiceField(choices=DECISIONS)
         amount_approved_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
         lock_version = serializers.IntegerField(required=False, min_value=0)
@@ -214,26 +215,30 @@ class ApplicationDecideApi(APIView):
 
 
 class ApplicationActionApi(APIView):
-    """withdraw, resubmit (applicant); start_review, recommend, reassign (officer)."""
+    """One declared action of subsidies.workflow.ACTIONS (urls_api_applications gives each its path)."""
 
     permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
     action_name = ""
 
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-        to_bureau = serializers.CharField(required=False, max_length=40)
+        amount_approved_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                                        help_text="approve: by default the amount requested")
+        to_bureau = serializers.CharField(required=False, max_length=40, help_text="reassign: the bureau's short name")
         lock_version = serializers.IntegerField(required=False, min_value=0)
 
     @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer,
-                   description="For reassign, the answer is the summary: the application leaves the caller's queue.")
+                   description="Refused with the code of the action's check (not_owner, not_your_bureau, "
+                               "invalid_transition, …) unless it is among the application's allowed_actions. "
+                               "For reassign, the answer is the summary: the application leaves the caller's queue.")
     def post(self, request, pk: int):
         application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         app = application_transition(actor=request.user, application_id=pk, action=self.action_name,
-                                     reason=v.get("reason", ""), to_bureau=v.get("to_bureau"),
-                                     expected_lock_version=v.get("lock_version"))
+                                     reason=v.get("reason", ""), amount_approved_yuan=v.get("amount_approved_yuan"),
+                                     to_bureau=v.get("to_bureau"), expected_lock_version=v.get("lock_version"))
         if application_detail(request.user, pk) is None:
             # Handed over (reassigned): the caller no longer sees it, so only the summary comes back.
             return Response(ApplicationSummarySerializer(app).data)
