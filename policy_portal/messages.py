@@ -53,16 +53,20 @@ def _shown(name: str, value) -> str:
     return str(value)
 
 
-def render(code: str, params: dict | None = None, *, fallback: str = "") -> str:
-    """The sentence for `code` in the active language, its parameters filled in."""
-    template = MESSAGES.get(code)
-    if template is None:
-        return fallback or code
-    params = params or {}
-    text = str(template)
+def fill(text, params: dict | None, *, fallback: str = "") -> str:
+    """`text` (a msgid, translated now) with its %(name)s parameters shown as people read them."""
+    text = str(text)
     if not params:
         return text
     try:
         return text % {name: _shown(name, value) for name, value in params.items()}
     except (KeyError, ValueError, TypeError):  # a parameter missing from a raise site: say what we can
         return fallback or text
+
+
+def render(code: str, params: dict | None = None, *, fallback: str = "") -> str:
+    """The sentence for `code` in the active language, its parameters filled in."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return fallback or code
+    return fill(template, params, fallback=fallback)
