@@ -73,6 +73,8 @@ class Profile(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
     bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="officers")
     is_org_admin = models.BooleanField(default=False, help_text=_("Manages the organisation's members."))
+    is_bureau_head = models.BooleanField(
+        default=False, help_text=_("Heads the bureau: receives the overdue digest, may allow spending beyond a budget."))
 
     class Meta:
         constraints = [

@@ -48,3 +48,8 @@ def organisations_to_verify(user):
     if profile and profile.role == Role.OFFICER and profile.bureau and profile.bureau.level == "district":
         return Organisation.objects.filter(district=profile.bureau.district).order_by("-created_at")
     return None
+
+
+def is_bureau_head(user) -> bool:
+    profile = profile_of(user)
+    return bool(profile and profile.role == Role.OFFICER and profile.is_bureau_head)

@@ -92,3 +92,67 @@ class CallEvent(models.Model):
     action = models.CharField(max_length=30)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Budget(models.Model):
+    """A measure's (or one clause's) money for a year, set by its lead bureau, in whole yuan.
+
+    Approving commits an amount; paying moves it from committed to paid; a cancelled award releases it.
+    committed + paid never exceeds the amount plus what a bureau head explicitly allowed beyond it
+    (overrun, each allowance recorded with its reason) — a database constraint, under a row lock.
+    """
+
+    measure = models.ForeignKey("catalogue.Measure", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="budgets")
+    clause = models.ForeignKey("catalogue.Clause", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="budgets")
+    year = models.PositiveSmallIntegerField()
+    amount_yuan = models.BigIntegerField()
+    committed_yuan = models.BigIntegerField(default=0)
+    paid_yuan = models.BigIntegerField(default=0)
+    overrun_yuan = models.BigIntegerField(default=0, help_text=_("Allowed beyond the amount by a bureau head."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(measure__isnull=False, clause__isnull=True)
+                                   | Q(measure__isnull=True, clause__isnull=False), name="budget_for_measure_or_clause"),
+            models.UniqueConstraint(fields=["measure", "year"], condition=Q(clause__isnull=True),
+                                    name="one_budget_per_measure_year"),
+            models.UniqueConstraint(fields=["clause", "year"], condition=Q(measure__isnull=True),
+                                    name="one_budget_per_clause_year"),
+            models.CheckConstraint(condition=Q(amount_yuan__gte=0) & Q(committed_yuan__gte=0) & Q(paid_yuan__gte=0)
+                                   & Q(overrun_yuan__gte=0), name="budget_figures_not_negative"),
+            models.CheckConstraint(
+                condition=Q(committed_yuan__lte=F("amount_yuan") + F("overrun_yuan") - F("paid_yuan")),
+                name="budget_never_overspent"),
+        ]
+
+    def __str__(self):
+        return f"{self.clause_id or self.measure_id} {self.year}"
+
+    @property
+    def remaining_yuan(self) -> int:
+        return self.amount_yuan + self.overrun_yuan - self.committed_yuan - self.paid_yuan
+
+
+class BudgetEntry(models.Model):
+    """One movement on a budget, with who and why: set, commit, pay, release, override."""
+
+    class Kind(models.TextChoices):
+        SET = "set", _("Amount set")
+        COMMIT = "commit", _("Committed by an approval")
+        PAY = "pay", _("Paid")
+        RELEASE = "release", _("Released")
+        OVERRIDE = "override", _("Allowed beyond the budget")
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount_yuan = models.BigIntegerField()
+    reference = models.CharField(max_length=40, blank=True, help_text=_("The application or payment it concerns."))
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["budget", "-created_at"])]

@@ -53,7 +53,7 @@ def _window(opens_at: dt.datetime, closes_at: dt.datetime | None) -> None:
     if opens_at is None or timezone.is_naive(opens_at):
         raise DomainError("invalid_datetime", "Give the opening time with its time zone.", "opens_at")
     if closes_at is not None and (timezone.is_naive(closes_at) or closes_at <= opens_at):
-        raise DomainError("invalid_window", "The call must close after it opens.", "closes_at")
+        raise DomainError("call_window", "The call must close after it opens.", "closes_at")
 
 
 def _review_days(value) -> dict:
