@@ -280,7 +280,7 @@ def consult_check(actor, app: Application) -> None:
     """Consulting a co-responsible bureau: the acting officer of an open application whose clause names another."""
     officer_check(actor, app)
     if app.status not in OPEN:
-        raise Conflict("not_open", "Only open applications are consulted on.", "status")
+        raise Conflict("not_open", "Only open applications are consulted on.", "status", status=Status(app.status).label)
     another_bureau(app)
 
 
