@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
         "ClauseKindEnum": "catalogue.models.Clause.Kind",
         "AmountKindEnum": "rules.models.ClauseRule.AmountKind",
         "BureauLevelEnum": "catalogue.models.Bureau.Level",
+        "OrganisationStatusEnum": "accounts.models.Organisation.Status",
+        "CallStatusEnum": "programmes.models.Call.Status",
     },
 }
 
