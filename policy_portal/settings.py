@@ -161,7 +161,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "policy_portal.schema.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "policy_portal.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "policy_portal.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
