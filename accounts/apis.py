@@ -32,7 +32,7 @@ class TokenApi(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None or not user.is_active:
-            raise NotAllowed("invalid_credentials", "Unknown username or wrong password.", "password")
+            raise NotAllowed("invalid_credentials", field="password")
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

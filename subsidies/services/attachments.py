@@ -32,11 +32,11 @@ def _content_type(upload) -> str:
     ext = name[name.rfind("."):] if "." in name else ""
     kind = EXTENSIONS.get(ext)
     if kind is None:
-        raise DomainError("file_type_not_allowed", f"Allowed: {', '.join(sorted(EXTENSIONS))}.", "file")
+        raise DomainError("file_type_not_allowed", field="file", allowed=sorted(EXTENSIONS))
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(sig) for sig in SIGNATURES[kind]):
-        raise DomainError("file_content_mismatch", f"The file's content is not a {ext} file.", "file")
+        raise DomainError("file_content_mismatch", field="file", extension=ext)
     return kind
 
 
@@ -45,11 +45,11 @@ def attachment_add(*, actor, application_id, upload) -> Attachment:
     app = _get_for_update(application_id)
     _require_owner(actor, app)
     if app.status not in (Status.DRAFT, Status.RETURNED):
-        raise Conflict("not_editable", "Attachments can be added to drafts and returned applications only.", "status")
+        raise Conflict("not_editable", field="status")
     if upload.size > MAX_BYTES:
-        raise DomainError("file_too_large", f"At most {MAX_BYTES // (1024 * 1024)} MB per file.", "file")
+        raise DomainError("file_too_large", field="file", limit_mb=MAX_BYTES // (1024 * 1024))
     if app.attachments.count() >= MAX_PER_APPLICATION:
-        raise DomainError("too_many_files", f"At most {MAX_PER_APPLICATION} files per application.", "file")
+        raise DomainError("too_many_files", field="file", limit=MAX_PER_APPLICATION)
     content_type = _content_type(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
