@@ -7,6 +7,10 @@ class RulesConfig(AppConfig):
     verbose_name = _("Rule tables")
 
     def ready(self):
+        from policy_portal import messages
+
+        from . import messages as rule_messages
         from .loading import register
 
         register()
+        messages.register(rule_messages.MESSAGES)
