@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from policy_portal.messages import Message
+
 IIC_NAME_RE = re.compile(r"^重庆市(?P<field>\S+)产业创新中心$")
 
 # IIC 第十一条（三）and（四）, as the facts vocabulary names them (fixtures/facts.yaml).
@@ -69,7 +71,7 @@ class IndustryResearchInstitute(Carrier):
     def clean(self):
         unknown = [f for f in self.functions or [] if f not in RIE_FUNCTIONS]
         if unknown or not self.functions:
-            raise ValidationError({"functions": _("State the institute's functions (RIE 一（二）).")}, code="rie_functions")
+            raise ValidationError({"functions": ValidationError(Message("rie_functions"), code="rie_functions")})
 
 
 class InnovationComplex(Carrier):
@@ -106,11 +108,7 @@ class InnovationComplex(Carrier):
     def clean(self):
         missing = self.missing_governance()
         if missing:
-            raise ValidationError(
-                _("PIC-2 requires a 理事会, a 专家委员会, a 秘书处 and a signed charter or agreement; missing: %(missing)s.")
-                % {"missing": ", ".join(missing)},
-                code="pic_governance",
-            )
+            raise ValidationError(Message("pic_governance", missing=missing), code="pic_governance")
 
 
 class ComplexMember(models.Model):
@@ -159,7 +157,7 @@ class IncubationCarrier(Carrier):
 def validate_iic_name(value: str) -> None:
     """IIC 第十二条: centres are named 重庆市××产业创新中心."""
     if not IIC_NAME_RE.fullmatch(value or ""):
-        raise ValidationError(_("The name must read 重庆市××产业创新中心."), code="iic_name")
+        raise ValidationError(Message("iic_name"), code="iic_name")
 
 
 def missing_iic_requirements(*, functions, mechanisms, has_leading_talent: bool, has_rd_facilities: bool) -> list[str]:
@@ -203,10 +201,7 @@ class IndustryInnovationCentre(Carrier):
         validate_iic_name(self.name)
         missing = self.missing_requirements()
         if missing:
-            raise ValidationError(
-                _("IIC 第十一条's basic requirements are not all met: %(missing)s.") % {"missing": ", ".join(missing)},
-                code="iic_requirements",
-            )
+            raise ValidationError(Message("iic_requirements", missing=missing), code="iic_requirements")
 
 
 class CentreChange(models.Model):
@@ -468,7 +463,8 @@ class IICEstablishmentPlan(models.Model):
 
     def clean(self):
         if len(self.summary) > IIC_PLAN_SUMMARY_MAX:
-            raise ValidationError({"summary": _("一、摘要 is at most 2,500 characters.")}, code="too_long")
+            raise ValidationError({"summary": ValidationError(Message("too_long", limit=IIC_PLAN_SUMMARY_MAX),
+                                                              code="too_long")})
 
 
 class IICScoreSheet(models.Model):
