@@ -83,11 +83,19 @@ def _percent(value, field: str) -> Decimal:
     return number
 
 
-def _notes(notes: str, field: str = "notes") -> str:
+def _notes(notes: str, field: str = "notes", *, required: bool = False, limit: int = MAX_NOTES) -> str:
     notes = (notes or "").strip()
-    if len(notes) > MAX_NOTES:
-        raise DomainError("too_long", field=field, limit=MAX_NOTES)
+    if required and not notes:
+        raise DomainError("required", field=field)
+    if len(notes) > limit:
+        raise DomainError("too_long", field=field, limit=limit)
     return notes
+
+
+def _date(value, field: str) -> dt.date:
+    if not isinstance(value, dt.date):
+        raise DomainError("invalid_date", field=field)
+    return value
 
 
 def _record(model, lookup: dict, values: dict):
@@ -182,12 +190,8 @@ def centre_annual_report_record(
     """IIC-13: the 主管单位's annual 考核 of the centre, reported to 市发展改革委 before year end."""
     centre = _carrier_for_update(IndustryInnovationCentre, centre_id)
     bureau = _require_assessor(actor, "annual_report", centre)
-    if not isinstance(submitted_on, dt.date):
-        raise DomainError("invalid_date", field="submitted_on")
-    summary = _notes(summary, "summary")
-    if not summary:
-        raise DomainError("required", field="summary")
-    values = {"rating": _choice(rating, Rating, "rating"), "summary": summary, "submitted_on": submitted_on,
+    values = {"rating": _choice(rating, Rating, "rating"), "summary": _notes(summary, "summary", required=True),
+              "submitted_on": _date(submitted_on, "submitted_on"),
               "bureau": bureau, "submitted_by": actor}
     report, created = _record(CentreAnnualReport, {"centre": centre, "year": _year(year, centre)}, values)
     carrier_event(kind="centre", object_id=centre.pk, action="annual_report", actor=actor,
@@ -213,11 +217,7 @@ def centre_evaluation_record(
     """IIC-14: a third-party evaluation commissioned by 市发展改革委, fed back, and the dynamic adjustment."""
     centre = _carrier_for_update(IndustryInnovationCentre, centre_id)
     bureau = _require_assessor(actor, "evaluation", centre)
-    evaluator = (evaluator or "").strip()
-    if not evaluator:
-        raise DomainError("required", field="evaluator")
-    if len(evaluator) > 120:
-        raise DomainError("too_long", field="evaluator", limit=120)
+    evaluator = _notes(evaluator, "evaluator", required=True, limit=120)
     values = {"evaluator": evaluator, "result": _choice(result, Rating, "result"),
               "adjustment": _choice(adjustment, Adjustment, "adjustment"), "feedback": _notes(feedback, "feedback"),
               "bureau": bureau, "recorded_by": actor}
@@ -235,11 +235,8 @@ def centre_fraud_record(
     """IIC-15: verified fraud or violations: the centre is adjusted and the units listed on the credit platform."""
     centre = _carrier_for_update(IndustryInnovationCentre, centre_id)
     bureau = _require_assessor(actor, "fraud", centre)
-    if not isinstance(verified_on, dt.date):
-        raise DomainError("invalid_date", field="verified_on")
-    description = _notes(description, "description")
-    if not description:
-        raise DomainError("required", field="description")
+    verified_on = _date(verified_on, "verified_on")
+    description = _notes(description, "description", required=True)
     if _choice(adjustment, Adjustment, "adjustment") == Adjustment.RETAIN:
         raise DomainError("adjustment_required", field="adjustment")
     if not isinstance(credit_platform_listed, bool):

@@ -1,0 +1,105 @@
+"""Every refusal's words come from the one catalogue, in Chinese first, with parameters as people know them."""
+import ast
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from policy_portal.exceptions import DomainError
+from policy_portal.messages import MESSAGES, Bilingual, Message, register, render
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted(p for p in ROOT.glob("*/**/*.py")
+                 if not {".venv", "tests", "migrations", "bench"} & set(p.relative_to(ROOT).parts))
+# The applications workflow is being rewritten on its own branch, which converts its refusals; until it is
+# merged its raise sites keep their English fallbacks. The coordinator empties this after the merge.
+NOT_YET_CONVERTED = {
+    "subsidies/services/applications.py", "subsidies/apis_applications.py", "subsidies/views_applications.py",
+    "subsidies/workflow.py", "subsidies/selectors_applications.py",
+}
+# Where the code is among a call's arguments; __init__ catches a subclass's super().__init__("code", …).
+RAISERS = {"DomainError": 0, "NotAllowed": 0, "NotFound": 0, "Conflict": 0, "Unavailable": 0, "TooLarge": 0,
+           "CreditCodeError": 0, "Message": 0, "FactError": 1, "__init__": 0}
+LATIN_SENTENCE = re.compile(r"[A-Za-z]+(?:[ ,]+[A-Za-z]+){2,}")
+
+
+def _calls(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in RAISERS:
+                yield name, node
+
+
+def _raised_codes() -> list[tuple[str, str, bool]]:
+    """(where, code, gives a fallback sentence) for every literal code raised or put into words."""
+    found = []
+    for path in SOURCES:
+        where = str(path.relative_to(ROOT))
+        if where in NOT_YET_CONVERTED:
+            continue
+        for name, node in _calls(path):
+            position = RAISERS[name]
+            if len(node.args) > position and isinstance(node.args[position], ast.Constant):
+                fallback = len(node.args) > position + 1 and isinstance(node.args[position + 1], ast.Constant)
+                found.append((f"{where}:{node.lineno}", node.args[position].value, fallback))
+    return found
+
+
+def test_the_scan_sees_the_raise_sites():
+    codes = {code for _where, code, _fallback in _raised_codes()}
+
+    assert {"golden_cases_failed", "unknown_fact", "pic_governance", "file_content_mismatch", "parse_error"} <= codes
+
+
+def test_every_code_raised_has_words_in_the_catalogue():
+    assert [(where, code) for where, code, _fallback in _raised_codes() if code not in MESSAGES] == []
+
+
+def test_no_raise_site_keeps_a_sentence_of_its_own():
+    assert [(where, code) for where, code, fallback in _raised_codes() if fallback] == []
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_every_message_is_translated_and_reads_chinese(code):
+    with translation.override("en"):
+        english = str(MESSAGES[code])
+    with translation.override("zh-hans"):
+        chinese = str(MESSAGES[code])
+
+    assert chinese != english
+    assert LATIN_SENTENCE.findall(re.sub(r"%\(\w+\)s", "", chinese)) == []
+
+
+def test_parameters_are_shown_as_people_know_them():
+    params = {"limit": 3, "cap_yuan": 500_000, "version": 12, "day": dt.date(2026, 6, 1), "names": ["甲", "乙"],
+              "label": Bilingual("专家委员会", "Expert committee")}
+    register({"test_shown": "%(cap_yuan)s %(version)s %(day)s %(names)s %(label)s %(limit)s"})
+
+    with translation.override("zh-hans"):
+        chinese = render("test_shown", params)
+    with translation.override("en"):
+        english = render("test_shown", params)
+
+    assert chinese == "50 万元 v12 2026-06-01 甲、乙 专家委员会 3"
+    assert english == "CNY 500,000 v12 2026-06-01 甲, 乙 Expert committee 3"
+
+
+def test_a_message_is_put_into_words_when_shown_not_when_raised():
+    error = DomainError("invalid_type", field="facts", expected=Message("expected_object"))
+
+    with translation.override("zh-hans"):
+        chinese = error.message
+    with translation.override("en"):
+        english = error.message
+
+    assert chinese == "填写格式不正确：应为对象。"
+    assert english == "This value has the wrong form: expected an object."
+    assert error.detail == english
+
+
+def test_a_code_means_one_thing():
+    with pytest.raises(ValueError):
+        register({"required": "Something else entirely."})
