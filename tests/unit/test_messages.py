@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from policy_portal.exceptions import DomainError
-from policy_portal.messages import MESSAGES, Bilingual, Message, register, render
+from policy_portal.messages import CONFLICTS, MESSAGES, Bilingual, Message, fill, render
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(p for p in ROOT.glob("*/**/*.py")
@@ -76,12 +76,12 @@ def test_every_message_is_translated_and_reads_chinese(code):
 def test_parameters_are_shown_as_people_know_them():
     params = {"limit": 3, "cap_yuan": 500_000, "version": 12, "day": dt.date(2026, 6, 1), "names": ["甲", "乙"],
               "label": Bilingual("专家委员会", "Expert committee")}
-    register({"test_shown": "%(cap_yuan)s %(version)s %(day)s %(names)s %(label)s %(limit)s"})
+    text = "%(cap_yuan)s %(version)s %(day)s %(names)s %(label)s %(limit)s"
 
     with translation.override("zh-hans"):
-        chinese = render("test_shown", params)
+        chinese = fill(text, params)
     with translation.override("en"):
-        english = render("test_shown", params)
+        english = fill(text, params)
 
     assert chinese == "50 万元 v12 2026-06-01 甲、乙 专家委员会 3"
     assert english == "CNY 500,000 v12 2026-06-01 甲, 乙 Expert committee 3"
@@ -100,6 +100,20 @@ def test_a_message_is_put_into_words_when_shown_not_when_raised():
     assert error.detail == english
 
 
-def test_a_code_means_one_thing():
-    with pytest.raises(ValueError):
-        register({"required": "Something else entirely."})
+def test_no_code_is_registered_twice_with_different_words():
+    assert CONFLICTS == []
+
+
+def test_sums_are_shown_in_wan_yuan_in_chinese_and_in_yuan_in_english():
+    with translation.override("zh-hans"):
+        zh = render("over_budget", {"remaining_yuan": 100_000, "amount_yuan": 500_000})
+    with translation.override("en"):
+        en = render("over_budget", {"remaining_yuan": 100_000, "amount_yuan": 500_000})
+
+    assert "10 万元" in zh and "50 万元" in zh
+    assert "CNY 100,000" in en and "CNY 500,000" in en
+
+
+def test_an_unknown_code_falls_back_to_the_raisers_words_and_a_missing_parameter_never_raises():
+    assert DomainError("no_such_code", "the raiser's words").message == "the raiser's words"
+    assert render("over_budget", {}, fallback="fallback") in (str(MESSAGES["over_budget"]), "fallback")
