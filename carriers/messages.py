@@ -18,7 +18,6 @@ MESSAGES = {
     "name_taken": _("The register already holds an entry named %(name)s."),
     "not_approved": _("Only an approved application creates a register entry."),
     # recognition details and the establishment plan
-    "duplicate": _("%(name)s is listed twice."),
     "unknown_attachment": _("Choose one of this application's attachments."),
     "unknown_section": _("附件1 has no sub-item %(section)s."),
     "expected_members": _("a list of at most %(limit)s member units, each with a name and a role"),
@@ -26,7 +25,6 @@ MESSAGES = {
     "expected_attachments": _("a list of this application's attachments"),
     # assessments
     "not_responsible_bureau": _("Only officers of the bureaus responsible under %(clause)s can enter this."),
-    "invalid_year": _("Enter a year from %(first)s to %(last)s."),
     "before_recognition": _("Recognised in %(year)s: assess that year or later."),
     "above_revenue": _("Cannot exceed the year's revenue."),
     "adjustment_required": _("A centre found to have committed fraud is adjusted: rectification or removal (第十五条)."),

@@ -40,6 +40,12 @@ MESSAGES: dict[str, Promise | str] = {
     "too_large": _("The request body is larger than %(limit)s bytes."),
     "file_too_large": _("The file is larger than %(limit_mb)s MB."),
     "file_type_not_allowed": _("Files of this type are not accepted; allowed: %(allowed)s."),
+    "file_content_mismatch": _("The file's content is not that of a %(extension)s file."),
+    "file_container_too_large": _("The file holds or expands to too much (at most %(limit)s parts, %(limit_mb)s MB)."),
+    "file_suspicious": _("The file holds a part that is packed suspiciously or is itself an archive; it is refused."),
+    "invalid_year": _("Enter a year from %(first)s to %(last)s."),
+    "invalid_amount": _("Enter the amount as a whole number of yuan."),
+    "duplicate": _("%(name)s is listed twice."),
     # who may do what
     "not_found": _("Not found."),
     "not_authenticated": _("Sign in first."),
@@ -47,6 +53,12 @@ MESSAGES: dict[str, Promise | str] = {
     "invalid_credentials": _("Unknown username or wrong password."),
     "throttled": _("Too many requests; try again in a moment."),
     "reason_required": _("Give a reason: say what must change."),
+    # applications: who may act on one, and when (subsidies and carriers raise these)
+    "not_owner": _("Only the applicant organisation can do this."),
+    "not_your_bureau": _("Only an officer of a bureau handling this application can do this."),
+    "not_editable": _("Only drafts and returned applications can be changed."),
+    "not_applicable": _("This does not apply to %(clause)s."),
+    "not_open": _("This application is %(status)s: it is no longer open."),
     # sums asked for (a clause's, an application's)
     "amount_required": _("Enter the amount: a positive whole number of yuan."),
     "amount_not_applicable": _("This clause states no sum: leave the amount empty."),

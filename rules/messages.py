@@ -65,7 +65,6 @@ MESSAGES = {
     # the case library
     "clause_not_evaluated": _("%(clause)s is a framework clause: it is never evaluated, so it takes no cases."),
     "duplicate_name": _("A case with this name already exists."),
-    "invalid_amount": _("Enter the amount as a positive whole number of yuan, or leave it empty."),
     "invalid_json": _("Write the facts as a JSON object, e.g. {\"org_type\": \"enterprise\"}."),
     # spreadsheets
     "invalid_file": _("The file is not a readable %(format)s file."),

@@ -14,18 +14,16 @@ from .applications import _event, _get_for_update, _require_owner
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_APPLICATION = 20
-
-
 @transaction.atomic
 def attachment_add(*, actor, application_id, upload) -> Attachment:
     app = _get_for_update(application_id)
     _require_owner(actor, app)
     if app.status not in (Status.DRAFT, Status.RETURNED):
-        raise Conflict("not_editable", field="status")
+        raise Conflict("not_editable", "Attachments can be added to drafts and returned applications only.", "status")
     if upload.size > MAX_BYTES:
-        raise DomainError("file_too_large", field="file", limit_mb=MAX_BYTES // (1024 * 1024))
+        raise DomainError("file_too_large", f"At most {MAX_BYTES // (1024 * 1024)} MB per file.", "file")
     if app.attachments.count() >= MAX_PER_APPLICATION:
-        raise DomainError("too_many_files", field="file", limit=MAX_PER_APPLICATION)
+        raise DomainError("too_many_files", f"At most {MAX_PER_APPLICATION} files per application.", "file")
     content_type = sniff(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
