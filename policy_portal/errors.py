@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from policy_portal.exceptions import DomainError, TooLarge
+from policy_portal.exceptions import DomainError
 from policy_portal.messages import MESSAGES, render
+from policy_portal.parsers import too_large
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +23,6 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     field = serializers.CharField(allow_null=True)
-
-
-def too_large() -> TooLarge:
-    return TooLarge("too_large", limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def _first_error(detail, path=""):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.parsers import BaseParser
 
-from .errors import too_large
-from .exceptions import DomainError
+from .exceptions import DomainError, TooLarge
 from .messages import Message
 
 MAX_DEPTH = 32
@@ -24,6 +24,11 @@ class JsonInputError(DomainError):
 
     def __init__(self, problem: Message):
         super().__init__("parse_error", problem=problem)
+
+
+def too_large() -> TooLarge:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 (the exception handler also turns Django's own into this)."""
+    return TooLarge("too_large", limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def _reject_constant(name: str):
