@@ -17,7 +17,7 @@ from .selectors import content_checksum, current_version, version_content
 from .services import ruleset_draft_from_content, ruleset_publish, ruleset_submit, system_actor
 
 CONDITION_KEYS = {"fact", "op", "value", "zh", "en"}
-FIXTURES_NOTE = "Loaded from fixtures/ by load_policies"
+FIXTURES_NOTE = "load_policies 载入 fixtures/ 中的政策规则"  # the system actor writes in Chinese, as officers do
 FACT_KEYS = {"code", "section", "type", "label_zh", "label_en", "help_zh", "help_en", "choices", "min_value", "max_value"}
 
 

@@ -5,21 +5,21 @@ import hashlib
 
 from django.db import transaction
 
-from policy_portal.exceptions import Conflict, DomainError
+from policy_portal.exceptions import DomainError
 from policy_portal.uploads import shortened, sniff
 
 from ..models import Attachment
-from ..models.applications import Status
-from .applications import _event, _get_for_update, _require_owner
+from ..workflow import edit_check
+from .applications import _event, _get_for_update
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_APPLICATION = 20
+
+
 @transaction.atomic
 def attachment_add(*, actor, application_id, upload) -> Attachment:
     app = _get_for_update(application_id)
-    _require_owner(actor, app)
-    if app.status not in (Status.DRAFT, Status.RETURNED):
-        raise Conflict("not_editable", "Attachments can be added to drafts and returned applications only.", "status")
+    edit_check(actor, app)
     if upload.size > MAX_BYTES:
         raise DomainError("file_too_large", f"At most {MAX_BYTES // (1024 * 1024)} MB per file.", "file")
     if app.attachments.count() >= MAX_PER_APPLICATION:
