@@ -186,6 +186,7 @@ SPECTACULAR_SETTINGS = {
         "ClauseKindEnum": "catalogue.models.Clause.Kind",
         "AmountKindEnum": "rules.models.ClauseRule.AmountKind",
         "BureauLevelEnum": "catalogue.models.Bureau.Level",
+        "OrganisationStatusEnum": "accounts.models.Organisation.Status",
     },
 }
 

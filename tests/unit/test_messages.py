@@ -119,3 +119,25 @@ def test_sums_are_shown_in_wan_yuan_in_chinese_and_in_yuan_in_english():
 def test_an_unknown_code_falls_back_to_the_raisers_words_and_a_missing_parameter_never_raises():
     assert DomainError("no_such_code", "the raiser's words").message == "the raiser's words"
     assert render("over_budget", {}, fallback="fallback") in (str(MESSAGES["over_budget"]), "fallback")
+
+
+def test_an_api_validation_error_names_its_field_in_the_language_asked_for():
+    from rest_framework import exceptions, serializers
+
+    from policy_portal.errors import api_exception_handler
+
+    class Note(serializers.Serializer):
+        note = serializers.CharField()
+
+    def refused() -> dict:  # validated and answered within one request's language, as a view does
+        serializer = Note(data={})
+        serializer.is_valid()
+        return api_exception_handler(exceptions.ValidationError(serializer.errors), {}).data
+
+    with translation.override("zh-hans"):
+        chinese = refused()
+    with translation.override("en"):
+        english = refused()
+
+    assert chinese == {"code": "required", "message": "note：该字段是必填项。", "field": "note"}
+    assert english == {"code": "required", "message": "note: This field is required.", "field": "note"}
