@@ -96,7 +96,7 @@ class EmailVerifyApi(APIView):
 def _my_organisation(user):
     profile = profile_of(user)
     if profile is None or profile.role != Role.APPLICANT:
-        raise NotFound("not_found", "You do not belong to an organisation.")
+        raise NotFound("not_found")
     return profile
 
 
@@ -150,7 +150,7 @@ class VerificationListApi(APIView):
     def get(self, request):
         rows = organisations_to_verify(request.user)
         if rows is None:
-            raise NotAllowed("not_your_district", "Only district officers and administrators verify organisations.")
+            raise NotAllowed("not_your_district")
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return get_paginated_response(pagination_class=CataloguePagination, serializer_class=OrganisationSerializer,

@@ -6,17 +6,17 @@ own check digit), and a final check digit: 31 - (Σ value × weight mod 31), 31 
 """
 from __future__ import annotations
 
+from policy_portal.exceptions import DomainError
+from policy_portal.messages import Message
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
-class CreditCodeError(ValueError):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class CreditCodeError(DomainError):
+    """What is wrong with a credit code: a code of accounts.messages and its parameters."""
 
 
 def check_digit(first17: str) -> str:
@@ -34,15 +34,15 @@ def org_code_check_digit(first8: str) -> str:
 def validate_credit_code(raw: str) -> str:
     """The normalised code, or CreditCodeError saying what is wrong."""
     if not isinstance(raw, str):
-        raise CreditCodeError("invalid_type", "The unified social credit code must be text.")
+        raise CreditCodeError("invalid_type", expected=Message("expected_text"))
     code = raw.strip().upper()
     if len(code) != 18:
-        raise CreditCodeError("invalid_length", "The unified social credit code has 18 characters.")
+        raise CreditCodeError("invalid_length", length=18)
     bad = sorted({ch for ch in code if ch not in VALUE})
     if bad:
-        raise CreditCodeError("invalid_character", f"Characters not allowed in a credit code: {''.join(bad)} (I, O, Z, S, V are never used).")
+        raise CreditCodeError("invalid_character", characters="".join(bad))
     if not code[2:8].isdigit():
-        raise CreditCodeError("invalid_division", "Characters 3–8 are the administrative division code: six digits.")
+        raise CreditCodeError("invalid_division")
     if check_digit(code[:17]) != code[17]:
-        raise CreditCodeError("invalid_check_digit", "The check digit (the 18th character) does not match: please check the code.")
+        raise CreditCodeError("invalid_check_digit")
     return code

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from policy_portal.messages import Message
+
 from .credit_code import CreditCodeError, validate_credit_code
 
 
@@ -14,7 +16,7 @@ def credit_code_validator(value):
     try:
         validate_credit_code(value)
     except CreditCodeError as exc:
-        raise ValidationError(exc.message, code=exc.code) from None
+        raise ValidationError(Message(exc.code, **exc.params), code=exc.code) from None
 
 
 def licence_path(instance, filename):

@@ -49,17 +49,17 @@ def _link(name: str, token: str) -> str:
 def _text(value, field: str, limit: int, *, required: bool = True) -> str:
     value = (value or "").strip() if isinstance(value, str) else ""
     if required and not value:
-        raise DomainError("required", "This is required.", field)
+        raise DomainError("required", field=field)
     if len(value) > limit:
-        raise DomainError("too_long", f"At most {limit} characters.", field, limit=limit)
+        raise DomainError("too_long", field=field, limit=limit)
     return value
 
 
 def _check_licence(licence) -> None:
     if licence is None:
-        raise DomainError("required", "Upload the business licence (营业执照).", "licence")
+        raise DomainError("required", field="licence")
     if licence.size > LICENCE_MAX_BYTES:
-        raise DomainError("file_too_large", "At most 10 MB.", "licence", limit_mb=10)
+        raise DomainError("file_too_large", field="licence", limit_mb=LICENCE_MAX_BYTES // (1024 * 1024))
     sniff(licence, "licence", LICENCE_TYPES)
 
 
@@ -84,28 +84,27 @@ def organisation_register(*, credit_code: str, name: str, district: str, org_typ
     try:
         validate_credit_code(credit_code)
     except CreditCodeError as exc:
-        raise DomainError(exc.code, exc.message, "credit_code") from None
+        raise DomainError(exc.code, field="credit_code", **exc.params) from None
     if Organisation.objects.filter(credit_code=credit_code).exists():
-        raise Conflict("credit_code_taken", "This credit code is already registered.", "credit_code",
-                       credit_code=credit_code)
+        raise Conflict("credit_code_taken", field="credit_code", credit_code=credit_code)
     name = _text(name, "name", 120)
     district = _text(district, "district", 40)
     if district not in values("district"):
-        raise DomainError("invalid_choice", "Choose the district (区县) where it is registered.", "district")
+        raise DomainError("invalid_choice", field="district")
     if org_type not in values("org_type"):
-        raise DomainError("invalid_choice", "Choose the kind of organisation.", "org_type")
+        raise DomainError("invalid_choice", field="org_type")
     contact_name, contact_phone = _text(contact_name, "contact_name", 60), _text(contact_phone, "contact_phone", 30)
     email = _text(email, "email", 254).lower()
     if "@" not in email or User.objects.filter(email__iexact=email).exists():
-        raise DomainError("email_unusable", "Use an email address of your own that is not registered yet.", "email")
+        raise DomainError("email_unusable", field="email")
     username = _text(username, "username", 150)
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("username_taken", "This username is taken.", "username")
+        raise Conflict("username_taken", field="username")
     user = User(username=username, email=email, is_active=False)
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError("weak_password", " ".join(exc.messages), "password") from None
+        raise DomainError("weak_password", field="password", reasons=exc.messages) from None
     _check_licence(licence)
     user.set_password(password)
     try:
@@ -116,8 +115,7 @@ def organisation_register(*, credit_code: str, name: str, district: str, org_typ
             org.licence.save(shortened(licence.name), licence, save=False)
             org.save()
     except IntegrityError:  # a concurrent registration of the same code or name won
-        raise Conflict("credit_code_taken", "This credit code is already registered.", "credit_code",
-                       credit_code=credit_code) from None
+        raise Conflict("credit_code_taken", field="credit_code", credit_code=credit_code) from None
     Profile.objects.create(user=user, role=Role.APPLICANT, organisation=org, is_org_admin=True)
     _event(org, user, "register", credit_code=credit_code)
     _send_verification(user)
@@ -130,14 +128,14 @@ def email_verify(*, token: str):
     try:
         data = signing.loads(token, salt=EMAIL_SALT, max_age=EMAIL_LINK_MAX_AGE)
     except signing.SignatureExpired:
-        raise DomainError("link_expired", "This link has expired.", "token") from None
+        raise DomainError("link_expired", field="token") from None
     except signing.BadSignature:
-        raise DomainError("link_invalid", "This link is not valid.", "token") from None
+        raise DomainError("link_invalid", field="token") from None
     user = User.objects.select_for_update().filter(pk=data.get("user"), email=data.get("email")).first()
     if user is None:
-        raise DomainError("link_invalid", "This link is not valid.", "token")
+        raise DomainError("link_invalid", field="token")
     if user.is_active or user.last_login is not None:
-        raise Conflict("link_used", "This link was used already: sign in.", "token")
+        raise Conflict("link_used", field="token")
     user.is_active = True
     user.save(update_fields=["is_active"])
     org = user.profile.organisation
@@ -166,12 +164,12 @@ def may_verify(actor, org: Organisation) -> bool:
 def organisation_verify(*, actor, organisation_id: int, approve: bool, note: str = "") -> Organisation:
     org = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
     if org is None:
-        raise DomainError("not_found", "No such organisation.", "organisation")
+        raise DomainError("not_found", field="organisation")
     if not may_verify(actor, org):
-        raise NotAllowed("not_your_district", "Only the district's officers or an administrator verify it.")
+        raise NotAllowed("not_your_district")
     note = _text(note, "note", 2000, required=not approve)
     if org.status != Organisation.Status.UNVERIFIED:
-        raise Conflict("already_decided", "This organisation has been decided already.", "status")
+        raise Conflict("already_decided", field="status")
     org.status = Organisation.Status.VERIFIED if approve else Organisation.Status.REJECTED
     org.verified_at, org.verified_by = timezone.now(), actor
     org.save(update_fields=["status", "verified_at", "verified_by"])
@@ -192,7 +190,7 @@ def organisation_verify(*, actor, organisation_id: int, approve: bool, note: str
 def _require_org_admin(actor) -> Organisation:
     profile = getattr(actor, "profile", None)
     if not profile or profile.role != Role.APPLICANT or not profile.is_org_admin:
-        raise NotAllowed("not_org_admin", "Only the organisation's administrator can do this.")
+        raise NotAllowed("not_org_admin")
     return profile.organisation
 
 
@@ -201,9 +199,9 @@ def member_invite(*, actor, email: str) -> Invitation:
     org = _require_org_admin(actor)
     email = _text(email, "email", 254).lower()
     if "@" not in email:
-        raise DomainError("invalid", "Enter an email address.", "email")
+        raise DomainError("invalid_email", field="email")
     if User.objects.filter(email__iexact=email, profile__organisation=org, is_active=True).exists():
-        raise Conflict("already_member", "This person is a member already.", "email")
+        raise Conflict("already_member", field="email")
     invitation = Invitation.objects.create(organisation=org, email=email, invited_by=actor)
     token = signing.dumps({"invitation": invitation.pk}, salt=INVITE_SALT)
     _event(org, actor, "invite", email=email)
@@ -217,14 +215,14 @@ def invitation_for(token: str) -> Invitation:
     try:
         data = signing.loads(token, salt=INVITE_SALT, max_age=INVITATION_MAX_AGE)
     except signing.SignatureExpired:
-        raise DomainError("link_expired", "This link has expired.", "token") from None
+        raise DomainError("link_expired", field="token") from None
     except signing.BadSignature:
-        raise DomainError("link_invalid", "This link is not valid.", "token") from None
+        raise DomainError("link_invalid", field="token") from None
     invitation = Invitation.objects.select_related("organisation").filter(pk=data.get("invitation")).first()
     if invitation is None or invitation.revoked_at is not None:
-        raise DomainError("link_invalid", "This link is not valid.", "token")
+        raise DomainError("link_invalid", field="token")
     if invitation.accepted_at is not None:
-        raise Conflict("link_used", "This link was used already: sign in.", "token")
+        raise Conflict("link_used", field="token")
     return invitation
 
 
@@ -233,15 +231,15 @@ def invitation_accept(*, token: str, username: str, password: str):
     invitation = invitation_for(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise Conflict("link_used", "This link was used already: sign in.", "token")
+        raise Conflict("link_used", field="token")
     username = _text(username, "username", 150)
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("username_taken", "This username is taken.", "username")
+        raise Conflict("username_taken", field="username")
     user = User(username=username, email=invitation.email, is_active=True)  # the link proves the address
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError("weak_password", " ".join(exc.messages), "password") from None
+        raise DomainError("weak_password", field="password", reasons=exc.messages) from None
     user.set_password(password)
     user.save()
     Profile.objects.create(user=user, role=Role.APPLICANT, organisation=invitation.organisation)
@@ -258,10 +256,9 @@ def member_remove(*, actor, user_id: int) -> None:
     org = _require_org_admin(actor)
     member = User.objects.select_for_update().filter(pk=user_id, profile__organisation=org).first()
     if member is None:
-        raise DomainError("not_found", "No such member.", "user")
+        raise DomainError("not_found", field="user")
     if member.pk == actor.pk:
-        raise Conflict("cannot_remove_self", "You cannot remove yourself; make another member administrator first.",
-                       "user")
+        raise Conflict("cannot_remove_self", field="user")
     member.is_active = False
     member.save(update_fields=["is_active"])
     _event(org, actor, "remove", username=member.username)
@@ -274,7 +271,7 @@ def dispute_file(*, credit_code: str, claimant_name: str, contact_name: str, con
     try:
         validate_credit_code(credit_code)
     except CreditCodeError as exc:
-        raise DomainError(exc.code, exc.message, "credit_code") from None
+        raise DomainError(exc.code, field="credit_code", **exc.params) from None
     org = Organisation.objects.filter(credit_code=credit_code).first()
     dispute = Dispute.objects.create(
         credit_code=credit_code, organisation=org, claimant_name=_text(claimant_name, "claimant_name", 120),
@@ -290,10 +287,10 @@ def dispute_file(*, credit_code: str, claimant_name: str, contact_name: str, con
 def dispute_resolve(*, actor, dispute_id: int, resolution: str) -> Dispute:
     profile = getattr(actor, "profile", None)
     if not (actor.is_superuser or (profile and profile.role == Role.ADMIN)):
-        raise NotAllowed("not_admin", "Only an administrator resolves disputes.")
+        raise NotAllowed("not_admin")
     dispute = Dispute.objects.select_for_update().filter(pk=dispute_id, status=Dispute.Status.OPEN).first()
     if dispute is None:
-        raise DomainError("not_found", "No such open dispute.", "dispute")
+        raise DomainError("not_found", field="dispute")
     dispute.resolution = _text(resolution, "resolution", 4000)
     dispute.status, dispute.resolved_by, dispute.resolved_at = Dispute.Status.RESOLVED, actor, timezone.now()
     dispute.save()

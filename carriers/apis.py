@@ -135,7 +135,7 @@ class RegisterDetailApi(APIView):
     def get(self, request, pk: int):
         entry = register_entry(REGISTERS[self.register_slug], pk)
         if entry is None:
-            raise NotFound("not_found", "No such entry in the register.")
+            raise NotFound("not_found")
         return Response(self.output_serializer(entry).data)
 
 

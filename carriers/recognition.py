@@ -15,12 +15,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from policy_portal.exceptions import Conflict, DomainError
+from policy_portal.messages import Bilingual, Message
+from rules.models import Fact
 from subsidies.models import Application
 from subsidies.models.applications import Status
 
 from .models import (
     PIC_GOVERNANCE,
     ComplexMember,
+    IIC_PLAN_OUTLINE,
     IICEstablishmentPlan,
     IncubationCarrier,
     IndustryInnovationCentre,
@@ -44,10 +47,29 @@ def _field(facts: dict) -> str:
     return "" if value == "none" else value
 
 
-def _require_fact(facts: dict, code: str, choices=None, message: str = ""):
+def _labels(items: list[str]) -> list:
+    """Facts ("iic_has_leading_talent") and their choices ("iic_mechanisms.talent_service") as the questionnaire
+    labels them, in the language active when shown."""
+    facts = {f.code: f for f in Fact.objects.filter(code__in={item.partition(".")[0] for item in items})}
+    labels = []
+    for item in items:
+        code, _dot, value = item.partition(".")
+        fact = facts.get(code)
+        choice = next((c for c in fact.choices if c["value"] == value), None) if fact and value else None
+        if choice is not None:
+            labels.append(Bilingual(choice["zh"], choice["en"]))
+        else:
+            labels.append(Bilingual(fact.label_zh, fact.label_en) if fact and not value else item)
+    return labels
+
+
+PLAN_LABELS = {key: label for _section, items in IIC_PLAN_OUTLINE for key, label in items}  # 附件1 as printed
+
+
+def _require_fact(facts: dict, code: str, clause: str, choices=None):
     value = facts.get(code)
     if value in (None, "", []) or (choices is not None and value not in choices):
-        raise DomainError("recognition_fact_missing", message or f"The application does not state {code}.", f"facts.{code}")
+        raise DomainError("recognition_fact_missing", field=f"facts.{code}", clause=clause, fact=_labels([code])[0])
     return value
 
 
@@ -58,12 +80,14 @@ def _save(carrier, *, field_prefix: str = "register"):
     except ValidationError as exc:
         field, errors = next(iter(exc.error_dict.items()))
         name = field_prefix if field == "__all__" else f"{field_prefix}.{field}"
-        raise DomainError(errors[0].code or "invalid", errors[0].messages[0], name) from None
+        error = errors[0]
+        params = error.message.params if isinstance(error.message, Message) else {}
+        raise DomainError(error.code or "invalid", error.messages[0], name, **params) from None
     try:
         with transaction.atomic():
             carrier.save()
     except IntegrityError:
-        raise Conflict("name_taken", f"The register already holds {carrier.name!r}.", f"{field_prefix}.name") from None
+        raise Conflict("name_taken", field=f"{field_prefix}.name", name=carrier.name) from None
     return carrier
 
 
@@ -71,9 +95,8 @@ def _institute(app: Application) -> IndustryResearchInstitute:
     facts, package = app.facts, _package(app)
     return IndustryResearchInstitute(
         name=(package.name if package and package.name else app.organisation.name),
-        mode=_require_fact(facts, "rie_mode", IndustryResearchInstitute.Mode.values,
-                           "RIE-1: state the institute's development mode."),
-        functions=sorted(_require_fact(facts, "rie_functions", message="RIE-1: state the institute's functions.")),
+        mode=_require_fact(facts, "rie_mode", "RIE-1", IndustryResearchInstitute.Mode.values),
+        functions=sorted(_require_fact(facts, "rie_functions", "RIE-1")),
         future_industry_field=_field(facts),
     )
 
@@ -81,22 +104,18 @@ def _institute(app: Application) -> IndustryResearchInstitute:
 def _complex(app: Application) -> InnovationComplex:
     facts, package = app.facts, _package(app)
     if package is None or not package.name:
-        raise DomainError("name_required", "Give the complex's name in the recognition details.", "recognition_package.name")
+        raise DomainError("name_required", field="recognition_package.name")
     governance = set(facts.get("complex_governance") or [])
     missing = [item for item in PIC_GOVERNANCE if item not in governance]
     if missing:
-        raise DomainError(
-            "pic_governance",
-            f"PIC-2: a complex needs a 理事会, a 专家委员会, a 秘书处 and a binding charter or agreement; missing {', '.join(missing)}.",
-            "facts.complex_governance",
-        )
+        raise DomainError("pic_governance", field="facts.complex_governance",
+                          missing=_labels([f"complex_governance.{item}" for item in missing]))
     if package.charter_signed_on is None:
-        raise DomainError("charter_date_required", "PIC-2: give the date the charter or agreement was signed.",
-                          "recognition_package.charter_signed_on")
+        raise DomainError("charter_date_required", field="recognition_package.charter_signed_on")
     field = facts.get("complex_field") or ""
     existing = InnovationComplex.objects.filter(name=package.name, organisation=app.organisation).first()
     complex_ = existing or InnovationComplex(name=package.name)
-    complex_.kind = _require_fact(facts, "complex_kind", InnovationComplex.Kind.values, "PIC-1: state the kind of complex.")
+    complex_.kind = _require_fact(facts, "complex_kind", "PIC-1", InnovationComplex.Kind.values)
     complex_.lead_unit = app.organisation.name
     complex_.has_council = complex_.has_expert_committee = complex_.has_secretariat = True
     complex_.charter_signed_on = package.charter_signed_on
@@ -111,7 +130,7 @@ def _incubator(app: Application) -> IncubationCarrier:
     facts, package = app.facts, _package(app)
     return IncubationCarrier(
         name=(package.name if package and package.name else app.organisation.name),
-        kind=_require_fact(facts, "carrier_kind", IncubationCarrier.Kind.values, "INC-1: state which kind of incubation carrier it is."),
+        kind=_require_fact(facts, "carrier_kind", "INC-1", IncubationCarrier.Kind.values),
         level=facts.get("incubator_level") or IncubationCarrier.Level.NONE,
         miit_grade=facts.get("miit_incubator_grade") or IncubationCarrier.MiitGrade.NONE,
         future_industry_field=_field(facts),
@@ -120,11 +139,11 @@ def _incubator(app: Application) -> IncubationCarrier:
 
 def _centre(app: Application) -> IndustryInnovationCentre:
     facts = app.facts
-    name = str(_require_fact(facts, "iic_proposed_name", message="IIC-12: state the centre's name."))
+    name = str(_require_fact(facts, "iic_proposed_name", "IIC-12"))
     try:
         validate_iic_name(name)
-    except ValidationError as exc:
-        raise DomainError("iic_name", exc.messages[0], "facts.iic_proposed_name") from None
+    except ValidationError:
+        raise DomainError("iic_name", field="facts.iic_proposed_name") from None
     requirements = {
         "functions": facts.get("iic_functions") or [], "mechanisms": facts.get("iic_mechanisms") or [],
         "has_leading_talent": facts.get("iic_has_leading_talent") is True,
@@ -132,13 +151,12 @@ def _centre(app: Application) -> IndustryInnovationCentre:
     }
     missing = missing_iic_requirements(**requirements)
     if missing:
-        raise DomainError("iic_requirements", f"IIC 第十一条: not met: {', '.join(missing)}.",
-                          f"facts.{missing[0].split('.')[0]}")
+        raise DomainError("iic_requirements", field=f"facts.{missing[0].split('.')[0]}", missing=_labels(missing))
     plan = IICEstablishmentPlan.objects.filter(application=app).prefetch_related("supporting_documents").first()
     missing_plan = plan_missing(plan)
     if missing_plan:
-        raise DomainError("iic_plan_incomplete", f"附件1: the 组建方案 lacks {', '.join(missing_plan)}.",
-                          f"iic_plan.{missing_plan[0]}")
+        raise DomainError("iic_plan_incomplete", field=f"iic_plan.{missing_plan[0]}",
+                          missing=[PLAN_LABELS.get(item, item) for item in missing_plan])
     return IndustryInnovationCentre(name=name, lead_unit=app.organisation.name, supervising_bureau=app.district_bureau,
                                     future_industry_field=_field(facts), **requirements)
 
@@ -156,7 +174,7 @@ def register_from_application(app: Application, *, actor=None):
     if register is None:
         return None
     if app.status != Status.APPROVED:
-        raise DomainError("not_approved", "Only an approved application creates a register entry.", "status")
+        raise DomainError("not_approved", field="status")
     existing = register.model.objects.filter(application=app).first()
     if existing is not None:
         return existing

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 
 from policy_portal.exceptions import DomainError
+from policy_portal.messages import Bilingual, Message
 
 PRECISION = Decimal("0.01")
 ZERO = Decimal("0")
@@ -142,42 +143,43 @@ class Totals:
 
 def parse_score(raw, item: Indicator, field_name: str) -> Decimal:
     """One score as a Decimal within 0..weight, or a DomainError naming the indicator."""
-    label = f"{item.name_zh} ({item.key})"
+    score = Message("expected_score", weight=item.weight)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise DomainError("required", f"Score {label}: from 0 to {item.weight}.", field_name)
+        raise DomainError("required", field=field_name)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
-        raise DomainError("invalid_type", f"{label}: a score is a number.", field_name)
+        raise DomainError("invalid_type", field=field_name, expected=score)
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise DomainError("invalid_type", f"{label}: a score is a number.", field_name) from None
+        raise DomainError("invalid_type", field=field_name, expected=score) from None
     if not value.is_finite() or value.adjusted() > 6:
-        raise DomainError("invalid_type", f"{label}: a score is a number.", field_name)
+        raise DomainError("invalid_type", field=field_name, expected=score)
     if value != value.quantize(PRECISION):
-        raise DomainError("invalid_precision", f"{label}: scores take at most two decimals.", field_name)
+        raise DomainError("invalid_precision", field=field_name)
+    name = Bilingual(item.name_zh, item.name_en)
     if value < 0:
-        raise DomainError("below_zero", f"{label} is scored {value}; scores start at 0.", field_name)
+        raise DomainError("below_zero", field=field_name, name=name)
     if value > item.weight:
-        raise DomainError("above_weight", f"{label} is scored {value}, above its weight {item.weight}.", field_name)
+        raise DomainError("above_weight", field=field_name, name=name, weight=item.weight)
     return value.quantize(PRECISION)
 
 
 def validate_sheet(table: IndicatorTable, scores, bonus=None) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """Every third-level indicator scored within its weight; bonus items (optional, default 0) within theirs."""
     if not isinstance(scores, Mapping):
-        raise DomainError("invalid_type", "scores is an object mapping indicator keys to scores.", "scores")
+        raise DomainError("invalid_type", field="scores", expected=Message("expected_object"))
     if bonus is None:
         bonus = {}
     if not isinstance(bonus, Mapping):
-        raise DomainError("invalid_type", "bonus is an object mapping bonus item keys to scores.", "bonus")
+        raise DomainError("invalid_type", field="bonus", expected=Message("expected_object"))
     known = {i.key for i in table.indicators}
     for key in scores:
         if key not in known:
-            raise DomainError("unknown_indicator", f"No third-level indicator {key!r} in 附件2.", f"scores.{key}")
+            raise DomainError("unknown_indicator", field=f"scores.{key}", key=key)
     known_bonus = {i.key for i in table.bonus_items}
     for key in bonus:
         if key not in known_bonus:
-            raise DomainError("unknown_indicator", f"No bonus item {key!r} in 附件2.", f"bonus.{key}")
+            raise DomainError("unknown_indicator", field=f"bonus.{key}", key=key)
     clean = {i.key: parse_score(scores.get(i.key), i, f"scores.{i.key}") for i in table.indicators}
     clean_bonus = {
         i.key: parse_score(bonus[i.key], i, f"bonus.{i.key}") if bonus.get(i.key) not in (None, "") else ZERO.quantize(PRECISION)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
-from catalogue import display as portal_display
 from policy_portal.exceptions import DomainError
+from policy_portal.messages import Bilingual, Message
 from subsidies.models import Application, Attachment
 
 from . import display, services
@@ -53,30 +53,13 @@ def _register(slug: str):
     return register
 
 
-def _error_messages() -> dict[str, str]:
-    """The services' refusals in words, in the active language (the services' own messages are English)."""
-    return {
-        "above_revenue": _("Cannot exceed the year's revenue."),
-        "before_recognition": _("That year is before the carrier was recognised."),
-        "invalid_year": _("Enter a year from 2024 to 2100."),
-        "adjustment_required": _("A centre found to have committed fraud is adjusted: rectification or removal."),
-        "not_responsible_bureau": _("Only officers of the bureaus responsible for this register can enter its assessments."),
-        "not_editable": _("Only drafts and returned applications can be changed."),
-        "too_long": _("This text is too long."),
-        "duplicate": _("A member unit is listed twice."),
-        "unknown_attachment": _("Choose one of this application's attachments."),
-        "required": _("This field is required."),
-    }
-
-
 def _error(request, exc: DomainError, form=None):
     """A refusal shown next to its field when the form has it, else as a message."""
-    text = _error_messages().get(exc.code, exc.message)
     name = (exc.field or "").rpartition(".")[2] if exc.field else ""
     if form is not None and name in form.fields:
-        form.add_error(name, text)
+        form.add_error(name, exc.message)
     else:
-        messages.error(request, f"{text} ({exc.field})" if exc.field and text == exc.message else text)
+        messages.error(request, exc.message)
 
 
 def carriers_home(request):
@@ -292,22 +275,12 @@ def iic_scoring_form(request, pk: int):
 
 
 def _scoring_error(table, exc: DomainError) -> str:
-    """The refusal in the active language, naming the indicator as 附件2 prints it."""
-    field = exc.field or ""
-    section, _dot, key = field.partition(".")
+    """The refusal in the active language, naming the indicator as 附件2 prints it when the refusal does not."""
+    key = (exc.field or "").partition(".")[2]
     item = next((i for i in (*table.indicators, *table.bonus_items) if i.key == key), None)
-    if item is None:
+    if item is None or "name" in exc.params:
         return exc.message
-    name = portal_display.pick({"name_zh": item.name_zh, "name_en": item.name_en}, "name")
-    if exc.code == "above_weight":
-        return _("%(name)s: the score is above its weight of %(weight)s.") % {"name": name, "weight": item.weight}
-    if exc.code == "required":
-        return _("%(name)s: give a score from 0 to %(weight)s.") % {"name": name, "weight": item.weight}
-    if exc.code == "below_zero":
-        return _("%(name)s: scores start at 0.") % {"name": name}
-    if exc.code == "invalid_precision":
-        return _("%(name)s: at most two decimals.") % {"name": name}
-    return _("%(name)s: enter a number from 0 to %(weight)s.") % {"name": name, "weight": item.weight}
+    return str(Message("field_error", field=Bilingual(item.name_zh, item.name_en), detail=exc.message))
 
 
 @login_required

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from catalogue.models import Clause
 from catalogue.serializers import CitationSerializer
 from policy_portal.errors import ErrorSerializer
+from policy_portal.messages import Message, render
 from policy_portal.parsers import StrictJSONParser
 from rules.models import ClauseRule
 from rules.operators import FactError, parse_iso_date
@@ -35,7 +36,7 @@ class IsoDateField(serializers.DateField):
         try:
             return parse_iso_date(value, self.field_name)
         except FactError as exc:
-            raise serializers.ValidationError(exc.message, code=exc.code) from None
+            raise serializers.ValidationError(exc.message, code=exc.code) from None  # in the request's language
 
 
 # ---------------------------------------------------------------- response shape (documentation only)
@@ -133,14 +134,14 @@ class EligibilityCheckApi(APIView):
 
         def to_internal_value(self, data):
             if not isinstance(data, dict):
-                message = 'The body must be a JSON object such as {"facts": {…}}.'
                 raise serializers.ValidationError(
-                    {api_settings.NON_FIELD_ERRORS_KEY: [serializers.ErrorDetail(message, code="invalid_type")]}
+                    {api_settings.NON_FIELD_ERRORS_KEY: [serializers.ErrorDetail(
+                        render("invalid_type", {"expected": Message("expected_object")}), code="invalid_type")]}
                 )
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {unknown[0]: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]}
+                    {unknown[0]: [serializers.ErrorDetail(render("unknown_field"), code="unknown_field")]}
                 )
             return super().to_internal_value(data)
 

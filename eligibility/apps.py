@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EligibilityConfig(AppConfig):
     name = "eligibility"
     verbose_name = _("Eligibility")
+
+    def ready(self):
+        from policy_portal import messages
+
+        from .messages import MESSAGES
+
+        messages.register(MESSAGES)

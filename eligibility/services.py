@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from policy_portal.messages import Message
 from rules.check import check
 from rules.models import RuleVersion
 from rules.operators import FactError
@@ -19,13 +20,13 @@ def _published_version(number: int | None) -> RuleVersion:
     if number is None:
         return current_version()
     if isinstance(number, bool) or not isinstance(number, int):
-        raise FactError("ruleset_version", "invalid_type", "Expected the number of a published rule version.")
+        raise FactError("ruleset_version", "invalid_type", expected=Message("expected_whole_number"))
     try:
         version = version_by_number(number)
     except RuleVersion.DoesNotExist:
         version = None
     if version is None or version.status != RuleVersion.Status.PUBLISHED:
-        raise FactError("ruleset_version", "unknown_version", f"No published rule version is numbered {number}.")
+        raise FactError("ruleset_version", "unknown_version", number=number)
     return version
 
 
@@ -40,13 +41,9 @@ def eligibility_check(*, facts: object, as_of: dt.date | None = None, ruleset_ve
     version = _published_version(ruleset_version)
     book = rulebook_for_version(version)
     if isinstance(facts, dict) and len(facts) > len(book.vocabulary):
-        raise FactError(
-            "facts",
-            "too_many_facts",
-            f"{len(facts)} facts stated; the vocabulary has {len(book.vocabulary)} (see GET /api/v1/facts/).",
-        )
+        raise FactError("facts", "too_many_facts", count=len(facts), limit=len(book.vocabulary))
     if as_of is None:
         as_of = timezone.localdate()
     elif isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
-        raise FactError("as_of", "invalid_date", "Expected a date written YYYY-MM-DD.")
+        raise FactError("as_of", "invalid_date")
     return check(book, facts, as_of)

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from catalogue import display
 from catalogue.models import Article, Clause
 from catalogue.selectors import bureau_list, document_list
+from policy_portal.messages import Message
 from rules.operators import FactError
 from rules.selectors import fact_list
 
@@ -34,7 +35,7 @@ def check_page(request):
             result = eligibility_check(facts=form.stated_facts(), as_of=form.cleaned_data["as_of"])
         except FactError as exc:
             name = exc.field.removeprefix("facts.")
-            form.add_error(name if name in form.fields else None, error_message(exc.code, exc.message))
+            form.add_error(name if name in form.fields else None, exc.message)
     names = _names()
     context = {
         "form": form,
@@ -43,23 +44,6 @@ def check_page(request):
         "checker_data": _checker_data(names),
     }
     return render(request, "eligibility/check.html", context)
-
-
-def error_messages() -> dict[str, str]:
-    """The API's error codes in words, in the active language (the API's own messages are English)."""
-    return {
-        "invalid_date": _("Enter a real date (YYYY-MM-DD)."),
-        "invalid_type": _("This value has the wrong form."),
-        "invalid_choice": _("Choose one of the listed options."),
-        "invalid_precision": _("Percentages take at most two decimals."),
-        "out_of_range": _("This value is outside the allowed range."),
-        "unknown_fact": _("This question is not known to the checker."),
-        "null": _("Leave the question unanswered instead."),
-    }
-
-
-def error_message(code: str, fallback: str) -> str:
-    return error_messages().get(code, fallback)
 
 
 APPLICABLE_KINDS = ("subsidy", "recognition")  # evaluations and obligations are not applied for
@@ -131,7 +115,7 @@ def _checker_data(names: dict) -> dict:
         "clauseUrl": reverse("library:clause-detail", args=["CODE"]),
         **names,
         "amountKinds": {k: str(v) for k, v in display.AMOUNT_KINDS.items()},
-        "errors": error_messages(),
+        "invalidDate": str(Message("invalid_date")),
         "strings": {
             "upTo": _("Up to %(amount)s"),
             "equityUpTo": _("Equity investment of up to %(amount)s"),

@@ -6,7 +6,7 @@ rely on (tests/integration/test_api_catalogue.py pins them).
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from catalogue import selectors as catalogue_selectors
 from catalogue.models import Bureau, Clause
 from catalogue.serializers import CitationSerializer
 from policy_portal.errors import ErrorSerializer
+from policy_portal.exceptions import NotFound
 from policy_portal.pagination import CataloguePagination, get_paginated_response
 from rules import selectors as rule_selectors
 from rules.models import ClauseRule
@@ -144,7 +145,7 @@ class ClauseDetailApi(APIView):
     def get(self, request, code: str):
         rule = selectors.clause_get(code=code)
         if rule is None:
-            raise exceptions.NotFound(f"No clause {code} in the current rule version.", code="not_found")
+            raise NotFound("not_found")
         return Response(self.OutputSerializer(rule).data)
 
 
@@ -201,7 +202,7 @@ class DocumentDetailApi(APIView):
     def get(self, request, code: str):
         document = catalogue_selectors.document_get(code=code)
         if document is None:
-            raise exceptions.NotFound(f"No document {code}.", code="not_found")
+            raise NotFound("not_found")
         return Response(self.OutputSerializer(document).data)
 
 

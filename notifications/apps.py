@@ -7,4 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from policy_portal import messages
+
         from . import tasks  # noqa: F401 - register the tasks that services queue by name
+        from .messages import MESSAGES
+
+        messages.register(MESSAGES)

@@ -101,6 +101,6 @@ def notifications_mark_read(*, actor, ids: list[int] | None = None) -> int:
 
 def preference_set(*, actor, kind: str, email: bool) -> Preference:
     if kind not in KINDS:
-        raise DomainError("unknown_kind", f"No notification kind {kind!r}.", "kind", kind=kind)
+        raise DomainError("unknown_kind", field="kind", kind=kind)
     preference, _ = Preference.objects.update_or_create(user=actor, kind=kind, defaults={"email": bool(email)})
     return preference

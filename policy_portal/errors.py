@@ -1,15 +1,17 @@
-"""One shape for every API error: {code, message, field}."""
+"""One shape for every API error: {code, message, field}, the message in the request's language."""
 from __future__ import annotations
 
 import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from policy_portal.exceptions import DomainError
+from policy_portal.messages import MESSAGES, render
+from policy_portal.parsers import too_large
 
 logger = logging.getLogger(__name__)
 
@@ -21,16 +23,6 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     field = serializers.CharField(allow_null=True)
-
-
-class ApiError(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-
-    def __init__(self, code: str, message: str, field: str | None = None, status_code: int | None = None):
-        super().__init__(detail=message, code=code)
-        self.error_code, self.message, self.field = code, message, field
-        if status_code:
-            self.status_code = status_code
 
 
 def _first_error(detail, path=""):
@@ -48,17 +40,24 @@ def error_body(code: str, message: str, field: str | None) -> dict:
     return {"code": code, "message": message, "field": field}
 
 
+def _validation_body(exc: exceptions.ValidationError) -> dict:
+    """The first invalid field, named: DRF's own sentence (translated by DRF) after the field's name."""
+    field, detail = _first_error(exc.detail)
+    code = getattr(detail, "code", None) or "invalid"
+    text = str(detail)
+    if field and not text.startswith(field):
+        text = render("field_error", {"field": field, "detail": text})
+    return error_body(code, text, field)
+
+
 def api_exception_handler(exc, context):
-    if isinstance(exc, DomainError):  # raised by services: its status says what it means (400 … 409, 503)
+    if isinstance(exc, DomainError):  # raised by services: its status says what it means (400 … 409, 413, 503)
         if exc.log:
             view = context.get("view").__class__.__name__ if context.get("view") else "?"
-            logger.error("%s in %s: %s", type(exc).__name__, view, exc.detail, exc_info=exc)
+            logger.error("%s in %s: %s", type(exc).__name__, view, exc, exc_info=exc)
         return Response(error_body(exc.code, exc.message, exc.field), status=exc.status)
-    if isinstance(exc, ApiError):
-        return Response(error_body(exc.error_code, exc.message, exc.field), status=exc.status_code)
-    if isinstance(exc, RequestDataTooBig):
-        # Raised by Django whenever request.body is read past DATA_UPLOAD_MAX_MEMORY_SIZE.
-        return Response(error_body("too_large", str(exc), None), status=413)
+    if isinstance(exc, RequestDataTooBig):  # raised by Django whenever request.body is read past the limit
+        return api_exception_handler(too_large(), context)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -67,8 +66,11 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        field, detail = _first_error(exc.detail)
-        response.data = error_body(getattr(detail, "code", "invalid"), str(detail), field)
+        response.data = _validation_body(exc)
     elif isinstance(exc, exceptions.APIException):
-        response.data = error_body(exc.get_codes() if isinstance(exc.get_codes(), str) else "error", str(exc.detail), None)
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        # Ours by code; the rest (405, 415) in DRF's words, which DRF translates.
+        message = render(code) if code in MESSAGES else str(exc.detail)
+        response.data = error_body(code, message, None)
     return response

@@ -1,12 +1,15 @@
 """Domain errors: a stable code, the field at fault, parameters, and the HTTP status they mean.
 
-Services raise them; the API (policy_portal.errors) answers {code, message, field} and
-the pages show `message` beside the field. The words come from one catalogue
-(policy_portal.messages) in the active language; `message` given here is only the fallback for
-a code the catalogue does not know yet. Subclasses set `status`, so policy_portal needs no
+Services raise them with a code and parameters (`DomainError("too_long", field="note", limit=2000)`);
+the API (policy_portal.errors) answers {code, message, field} and the pages show `message` beside
+the field. The words come from one catalogue (policy_portal.messages) in the active language; a
+sentence given here is only the fallback for a code the catalogue does not know yet. `detail` is the
+English wording, for logs and the command line. Subclasses set `status`, so policy_portal needs no
 knowledge of the apps that raise them.
 """
 from __future__ import annotations
+
+from django.utils import translation
 
 
 class DomainError(Exception):
@@ -14,15 +17,25 @@ class DomainError(Exception):
     log = False  # 5xx errors are ours: the API handler logs them with their detail
 
     def __init__(self, code: str, message: str = "", field: str | None = None, **params):
-        super().__init__(message or code)
+        super().__init__(code)
         self.code, self.field, self.params = code, field, params
-        self.detail = message
+        self.fallback = message
 
     @property
     def message(self) -> str:
+        """What the refusal says, in the active language."""
         from .messages import render
 
-        return render(self.code, self.params, fallback=self.detail)
+        return render(self.code, self.params, fallback=self.fallback)
+
+    @property
+    def detail(self) -> str:
+        """What the refusal says in English (logs, management commands)."""
+        with translation.override("en"):
+            return self.message
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 class NotAllowed(DomainError):
@@ -35,6 +48,10 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class TooLarge(DomainError):
+    status = 413
 
 
 class Unavailable(DomainError):

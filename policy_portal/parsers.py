@@ -3,7 +3,7 @@
 DRF's own JSONParser reads the raw stream, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE never
 applies to it, and Python's json turns deep nesting into RecursionError. Here the body is
 read through `HttpRequest.body` (which enforces the limit and raises RequestDataTooBig),
-and every failure becomes an ApiError.
+and every failure is a DomainError: parse_error, saying what is wrong, or too_large (413).
 """
 from __future__ import annotations
 
@@ -13,14 +13,22 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.parsers import BaseParser
 
+from .exceptions import DomainError, TooLarge
+from .messages import Message
 
 MAX_DEPTH = 32
 
 
-class JsonInputError(ValueError):
-    """Text that is not acceptable JSON input; `code` is parse_error."""
+class JsonInputError(DomainError):
+    """Text that is not acceptable JSON input: parse_error, its `problem` a Message."""
 
-    code = "parse_error"
+    def __init__(self, problem: Message):
+        super().__init__("parse_error", problem=problem)
+
+
+def too_large() -> TooLarge:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 (the exception handler also turns Django's own into this)."""
+    return TooLarge("too_large", limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def _reject_constant(name: str):
@@ -45,33 +53,22 @@ def _depth_exceeds(value, limit: int) -> bool:
 
 
 def load_json(raw: bytes | str, *, max_depth: int = MAX_DEPTH):
-    """Parse UTF-8 JSON strictly (no NaN/Infinity, bounded nesting); raise JsonInputError with a readable message."""
+    """Parse UTF-8 JSON strictly (no NaN/Infinity, bounded nesting); raise JsonInputError saying what is wrong."""
+    too_deep = JsonInputError(Message("json_too_deep", limit=max_depth))
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
         value = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
-        raise JsonInputError(f"JSON nested too deeply (at most {max_depth} levels).") from None
+        raise too_deep from None
     except UnicodeDecodeError:
-        raise JsonInputError("The body is not valid UTF-8.") from None
+        raise JsonInputError(Message("json_not_utf8")) from None
     except json.JSONDecodeError as exc:
-        raise JsonInputError(f"Malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
-    except ValueError as exc:  # NaN/Infinity, integers too long to convert
-        raise JsonInputError(f"Malformed JSON: {exc}") from None
+        raise JsonInputError(Message("json_malformed", line=exc.lineno, column=exc.colno)) from None
+    except ValueError:  # NaN/Infinity, integers too long to convert
+        raise JsonInputError(Message("json_bad_constant")) from None
     if _depth_exceeds(value, max_depth):
-        raise JsonInputError(f"JSON nested too deeply (at most {max_depth} levels).")
+        raise too_deep
     return value
-
-
-def too_large_error():
-    # Imported here: policy_portal.errors imports DRF's views, whose settings import this module (a cycle at start).
-    from .errors import ApiError
-
-    return ApiError(
-        "too_large",
-        f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
-        None,
-        status_code=413,
-    )
 
 
 class StrictJSONParser(BaseParser):
@@ -82,10 +79,5 @@ class StrictJSONParser(BaseParser):
         try:
             raw = request.body
         except RequestDataTooBig:
-            raise too_large_error() from None
-        try:
-            return load_json(raw)
-        except JsonInputError as exc:
-            from .errors import ApiError
-
-            raise ApiError(exc.code, str(exc), None) from None
+            raise too_large() from None
+        return load_json(raw)

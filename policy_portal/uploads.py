@@ -19,6 +19,7 @@ SIGNATURES = {PDF: (b"%PDF-",), PNG: (b"\x89PNG\r\n\x1a\n",), JPEG: (b"\xff\xd8\
               XLSX: (b"PK\x03\x04",)}
 EXTENSIONS = {".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".docx": DOCX, ".xlsx": XLSX}
 MAIN_PART = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+SUFFIX = {DOCX: ".docx", XLSX: ".xlsx"}
 MAX_ENTRIES = 2000
 MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, per entry; real Office files stay well under 30
@@ -45,24 +46,21 @@ def check_container(upload, kind: str, field: str = "file") -> None:
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
-            if len(entries) > MAX_ENTRIES:
-                raise DomainError("file_container_too_large", f"The file holds {len(entries)} parts.", field,
-                                  limit=MAX_ENTRIES)
-            if sum(e.file_size for e in entries) > MAX_EXPANDED_BYTES:
-                raise DomainError("file_container_too_large", "The file expands to too much data.", field,
-                                  limit=MAX_ENTRIES)
+            if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_EXPANDED_BYTES:
+                raise DomainError("file_container_too_large", field=field, limit=MAX_ENTRIES,
+                                  limit_mb=MAX_EXPANDED_BYTES // (1024 * 1024))
             for entry in entries:
                 if entry.compress_size and entry.file_size / entry.compress_size > MAX_RATIO:
-                    raise DomainError("file_suspicious", f"{entry.filename} compresses suspiciously well.", field)
+                    raise DomainError("file_suspicious", field=field)  # compresses suspiciously well
                 if entry.file_size and not entry.is_dir():
                     with archive.open(entry) as part:
                         if part.read(4).startswith(ARCHIVE_HEADS):
-                            raise DomainError("file_suspicious", f"{entry.filename} is an archive inside the file.", field)
+                            raise DomainError("file_suspicious", field=field)  # an archive inside the file
             names = {e.filename for e in entries}
             if "[Content_Types].xml" not in names or MAIN_PART[kind] not in names:
-                raise DomainError("file_content_mismatch", "The file is not a real Office document.", field)
+                raise DomainError("file_content_mismatch", field=field, extension=SUFFIX[kind])
     except zipfile.BadZipFile:
-        raise DomainError("file_content_mismatch", "The file is not a real Office document.", field) from None
+        raise DomainError("file_content_mismatch", field=field, extension=SUFFIX[kind]) from None
     finally:
         upload.seek(0)
 
@@ -72,13 +70,11 @@ def sniff(upload, field: str = "file", allowed: dict[str, str] | None = None) ->
     allowed = allowed or EXTENSIONS
     kind = allowed.get(extension(upload.name))
     if kind is None:
-        raise DomainError("file_type_not_allowed", f"Allowed: {', '.join(sorted(allowed))}.", field,
-                          allowed=sorted(allowed))
+        raise DomainError("file_type_not_allowed", field=field, allowed=sorted(allowed))
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(sig) for sig in SIGNATURES[kind]):
-        raise DomainError("file_content_mismatch", f"The file's content is not a {extension(upload.name)} file.", field,
-                          extension=extension(upload.name))
+        raise DomainError("file_content_mismatch", field=field, extension=extension(upload.name))
     if kind in MAIN_PART:
         check_container(upload, kind, field)
     return kind

@@ -101,7 +101,7 @@ class CallListApi(APIView):
 def _call(pk: int) -> Call:
     call = call_get(pk)
     if call is None:
-        raise NotFound("not_found", "No such call.")
+        raise NotFound("not_found")
     return call
 
 
@@ -136,7 +136,7 @@ class TemplateApi(APIView):
     def get(self, request, pk: int, material_id: int):
         material = Material.objects.filter(pk=material_id, call_id=pk).exclude(template="").first()
         if material is None:
-            raise NotFound("not_found", "No such template.")
+            raise NotFound("not_found")
         return FileResponse(material.template.open("rb"), as_attachment=True, filename=material.template_name)
 
     @extend_schema(tags=TAG, request={"multipart/form-data": {"type": "object", "properties": {
@@ -146,9 +146,9 @@ class TemplateApi(APIView):
         if not request.user.is_authenticated:
             self.permission_denied(request)
         if not Material.objects.filter(pk=material_id, call_id=pk).exists():
-            raise NotFound("not_found", "No such material.")
+            raise NotFound("not_found")
         upload = request.FILES.get("file")
         if upload is None:
-            raise DomainError("required", "Attach the file in the field 'file'.", "file")
+            raise DomainError("required", field="file")
         return Response(MaterialSerializer(material_template_set(actor=request.user, material_id=material_id,
                                                                  upload=upload)).data)

@@ -41,24 +41,23 @@ def budget_set(*, actor, year: int, amount_yuan: int, measure_number: int | None
     if clause_code:
         clause = Clause.objects.filter(code=clause_code).first()
         if clause is None:
-            raise DomainError("unknown_clause", f"Unknown clause {clause_code}.", "clause", clause=clause_code)
+            raise DomainError("unknown_clause", field="clause", clause=clause_code)
     elif measure_number is not None:
         measure = Measure.objects.filter(document__code="FIM", number=measure_number).first()
         if measure is None:
-            raise DomainError("unknown_measure", f"No measure {measure_number}.", "measure", measure=measure_number)
+            raise DomainError("unknown_measure", field="measure", measure=measure_number)
     else:
-        raise DomainError("required", "Name a measure or a clause.", "measure")
+        raise DomainError("required", field="measure")
     if isinstance(year, bool) or not isinstance(year, int) or not 2020 <= year <= 2100:
-        raise DomainError("invalid", "A year such as 2026.", "year")
+        raise DomainError("invalid_year", field="year", first=2020, last=2100)
     if isinstance(amount_yuan, bool) or not isinstance(amount_yuan, int) or not 0 <= amount_yuan <= MAX_BUDGET_YUAN:
-        raise DomainError("invalid_amount", "A whole number of yuan.", "amount_yuan")
+        raise DomainError("invalid_amount", field="amount_yuan")
     if not _may_set(actor, measure, clause):
-        raise NotAllowed("not_lead_bureau", "Budgets are set by the lead bureau or an administrator.")
+        raise NotAllowed("not_lead_bureau")
     budget, _ = Budget.objects.select_for_update().get_or_create(measure=measure, clause=clause, year=year,
                                                                 defaults={"amount_yuan": 0})
     if amount_yuan + budget.overrun_yuan < budget.committed_yuan + budget.paid_yuan:
-        raise Conflict("budget_below_spent", "The budget cannot be less than what is committed and paid.",
-                       "amount_yuan", spent_yuan=budget.committed_yuan + budget.paid_yuan)
+        raise Conflict("budget_below_spent", field="amount_yuan", spent_yuan=budget.committed_yuan + budget.paid_yuan)
     delta = amount_yuan - budget.amount_yuan
     budget.amount_yuan = amount_yuan
     budget.save(update_fields=["amount_yuan", "updated_at"])
@@ -82,11 +81,10 @@ def budget_commit(*, budget: Budget, amount_yuan: int, reference: str, actor, ov
     shortfall = amount_yuan - budget.remaining_yuan
     if shortfall > 0:
         if not override_reason.strip():
-            raise Conflict("over_budget", "The remaining budget does not cover this amount.", "amount_approved_yuan",
-                           remaining_yuan=max(budget.remaining_yuan, 0), amount_yuan=amount_yuan)
+            raise Conflict("over_budget", field="amount_approved_yuan", remaining_yuan=max(budget.remaining_yuan, 0),
+                           amount_yuan=amount_yuan)
         if not is_bureau_head(actor):
-            raise NotAllowed("override_needs_head", "Only the bureau's head may approve beyond the budget.",
-                             "override_reason")
+            raise NotAllowed("override_needs_head", field="override_reason")
         budget.overrun_yuan += shortfall
         BudgetEntry.objects.create(budget=budget, kind=BudgetEntry.Kind.OVERRIDE, amount_yuan=shortfall,
                                    reference=reference, reason=override_reason.strip()[:2000], actor=actor)
@@ -95,8 +93,7 @@ def budget_commit(*, budget: Budget, amount_yuan: int, reference: str, actor, ov
         with transaction.atomic():
             budget.save(update_fields=["committed_yuan", "overrun_yuan", "updated_at"])
     except IntegrityError:  # the constraint: never reached under the row lock, kept as the last word
-        raise Conflict("over_budget", "The remaining budget does not cover this amount.", "amount_approved_yuan",
-                       remaining_yuan=0, amount_yuan=amount_yuan) from None
+        raise Conflict("over_budget", field="amount_approved_yuan", remaining_yuan=0, amount_yuan=amount_yuan) from None
     BudgetEntry.objects.create(budget=budget, kind=BudgetEntry.Kind.COMMIT, amount_yuan=amount_yuan,
                                reference=reference, actor=actor)
     return budget
@@ -105,8 +102,7 @@ def budget_commit(*, budget: Budget, amount_yuan: int, reference: str, actor, ov
 def _move(budget: Budget, *, kind: str, amount_yuan: int, reference: str, actor, reason: str = "") -> Budget:
     budget = Budget.objects.select_for_update().get(pk=budget.pk)
     if amount_yuan > budget.committed_yuan:
-        raise Conflict("more_than_committed", "More than what is committed.", "amount_yuan",
-                       committed_yuan=budget.committed_yuan)
+        raise Conflict("more_than_committed", field="amount_yuan", committed_yuan=budget.committed_yuan)
     budget.committed_yuan -= amount_yuan
     if kind == BudgetEntry.Kind.PAY:
         budget.paid_yuan += amount_yuan

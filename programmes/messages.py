@@ -10,4 +10,5 @@ MESSAGES = {
     "budget_below_spent": _("The budget cannot be less than what is committed and paid (%(spent_yuan)s)."),
     "more_than_committed": _("That is more than the %(committed_yuan)s committed."),
     "unknown_measure": _("There is no measure %(measure)s."),
+    "expected_review_days": _("working days per stage (%(stages)s)"),
 }

@@ -64,7 +64,7 @@ def template_upload(request, pk: int, material_id: int):
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise DomainError("required", "Choose a file.", "file")
+            raise DomainError("required", field="file")
         material_template_set(actor=request.user, material_id=material_id, upload=upload)
     except (DomainError, Material.DoesNotExist) as exc:
         messages.error(request, exc.message if isinstance(exc, DomainError) else _("No such material."))

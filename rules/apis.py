@@ -6,7 +6,6 @@ this API behave the same. Errors come back as {code, message, field} from policy
 """
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -18,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jobs.selectors import job_get
-from policy_portal.exceptions import DomainError, NotFound
+from policy_portal.exceptions import NotFound
 from policy_portal.pagination import get_paginated_response
 
 from . import selectors_admin as selectors
@@ -35,7 +34,9 @@ from .services import (
     ruleset_submit,
 )
 from .services_cases import UNSET, golden_case_create, golden_case_update
-from .spreadsheets import MAX_BYTES, draft_import_xlsx, draft_import_yaml, version_export_xlsx, version_export_yaml
+from .spreadsheets import XLSX_CONTENT_TYPE as XLSX
+from .spreadsheets import YAML_CONTENT_TYPE as YAML
+from .spreadsheets import export_response, import_upload
 
 TAG = ["rule administration"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -159,7 +160,7 @@ class VersionDetailSerializer(VersionSummarySerializer):
 def _version(number: int) -> RuleVersion:
     version = selectors.version_get(number)
     if version is None:
-        raise NotFound("not_found", f"There is no rule version {number}.", "number")
+        raise NotFound("not_found", field="number")
     return version
 
 
@@ -199,7 +200,7 @@ class RuleVersionListApi(APIView):
         if "based_on" in v:
             based_on = selectors.version_get(v["based_on"])
             if based_on is None:
-                raise NotFound("not_found", f"There is no rule version {v['based_on']}.", "based_on")
+                raise NotFound("not_found", field="based_on")
         draft = ruleset_draft_create(actor=request.user, based_on=based_on, note=v.get("note", ""))
         return _version_response(draft.number, status.HTTP_201_CREATED)
 
@@ -391,15 +392,6 @@ class RuleVersionChecksApi(APIView):
 # ---------------------------------------------------------------- spreadsheets
 
 
-def export_response(version: RuleVersion, fmt: str) -> HttpResponse:
-    if fmt == "xlsx":
-        response = HttpResponse(version_export_xlsx(version), content_type=XLSX)
-    else:
-        response = HttpResponse(version_export_yaml(version).encode("utf-8"), content_type=f"{YAML}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rules-v{version.number}.{fmt}"'
-    return response
-
-
 class RuleVersionExportXlsxApi(APIView):
     permission_classes = [IsAuthenticated, IsRuleAdministrator]
 
@@ -414,24 +406,6 @@ class RuleVersionExportYamlApi(APIView):
     @extend_schema(tags=TAG, responses={(200, YAML): OpenApiTypes.STR}, summary="The version as YAML")
     def get(self, request, number: int):
         return export_response(_version(number), "yaml")
-
-
-def import_upload(*, actor, draft: RuleVersion, upload, fmt: str = ""):
-    """Route an uploaded file to the xlsx or YAML import by its name (or `fmt`); one service call either way."""
-    if upload is None:
-        raise DomainError("required", "Choose an .xlsx or .yaml file.", "file")
-    name = (upload.name or "").lower()
-    fmt = fmt or ("xlsx" if name.endswith(".xlsx") else "yaml" if name.endswith((".yaml", ".yml")) else "")
-    if fmt not in ("xlsx", "yaml"):
-        raise DomainError("invalid_file", "Upload an Excel workbook (.xlsx) or a YAML file (.yaml).", "file")
-    data = upload.read(MAX_BYTES + 1)
-    if fmt == "xlsx":
-        return draft_import_xlsx(actor=actor, draft=draft, data=data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError("invalid_file", "A YAML file must be UTF-8 text.", "file") from None
-    return draft_import_yaml(actor=actor, draft=draft, text=text)
 
 
 class ImportReportSerializer(serializers.Serializer):
@@ -471,7 +445,7 @@ class JobDetailApi(APIView):
     def get(self, request, pk: int):
         job = job_get(pk)
         if job is None or job.kind != "reevaluation":
-            raise NotFound("not_found", "No such re-evaluation.", "id")
+            raise NotFound("not_found", field="id")
         return Response(JobSerializer(job).data)
 
 
@@ -530,7 +504,7 @@ class CaseDetailApi(APIView):
     def get(self, request, pk: int):
         case = selectors.case_get(pk)
         if case is None:
-            raise NotFound("not_found", "No such case.", "id")
+            raise NotFound("not_found", field="id")
         return Response(CaseSerializer(case).data)
 
     @extend_schema(tags=TAG, request=UpdateSerializer, responses=CaseSerializer,

@@ -8,9 +8,12 @@ class RulesConfig(AppConfig):
 
     def ready(self):
         from accounts.choices import register_choices
+        from policy_portal import messages
 
+        from . import messages as rule_messages
         from .loading import register
         from .selectors import fact_choices
 
         register()
+        messages.register(rule_messages.MESSAGES)
         register_choices("org_type", lambda: fact_choices("org_type"))

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from policy_portal.exceptions import DomainError
+
 from .check import check
+from .messages import case_failure_message
 from .models import GoldenCase
 from .operators import FactError
 from .rulebook import RuleBook
@@ -45,9 +48,24 @@ class CaseFailure:
     expected: str
     got: str
     detail: str = ""
+    expected_yuan: int | None = None
+    got_yuan: int | None = None
+    missing_unmet: tuple[str, ...] = ()
 
     def __str__(self):
         return f"{self.case} ({self.clause}: expected {self.expected}, got {self.got}{' — ' + self.detail if self.detail else ''})"
+
+
+class CasesFailed(DomainError):
+    """Publishing refused (golden_cases_failed): the refusal names the first failures by clause and outcome;
+    `failures` keeps every CaseFailure, names included, for the page to list."""
+
+    SHOWN = 5
+
+    def __init__(self, failures: list[CaseFailure], field: str = "version"):
+        super().__init__("golden_cases_failed", field=field, count=len(failures),
+                         cases=[case_failure_message(f) for f in failures[: self.SHOWN]])
+        self.failures = failures
 
 
 def outcome_of(result: dict, clause: str) -> tuple[str, dict | None]:
@@ -77,15 +95,17 @@ def run_case(book: RuleBook, case: Case) -> CaseFailure | None:
     if got == "eligible" and case.amount_yuan is not None:
         if (item["amount_yuan"], item["amount_kind"]) != (case.amount_yuan, spec.amount_kind):
             return CaseFailure(case.name, case.clause, case.expected, got,
-                               f"amount {item['amount_yuan']} instead of {case.amount_yuan}")
+                               f"amount {item['amount_yuan']} instead of {case.amount_yuan}",
+                               expected_yuan=case.amount_yuan, got_yuan=item["amount_yuan"])
     if case.unmet:
         near = next((n for n in result["near_misses"] if n["code"] == case.clause), None)
         if near is None:
-            return CaseFailure(case.name, case.clause, case.expected, got, "not a near miss")
+            return CaseFailure(case.name, case.clause, case.expected, got, "not a near miss",
+                               missing_unmet=tuple(case.unmet))
         missing = set(case.unmet) - {u["fact"] for u in near["unmet"]}
         if missing:
             return CaseFailure(case.name, case.clause, case.expected, got,
-                               f"unmet conditions lack {', '.join(sorted(missing))}")
+                               f"unmet conditions lack {', '.join(sorted(missing))}", missing_unmet=tuple(sorted(missing)))
     return None
 
 

@@ -56,17 +56,21 @@ _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class EngineError(Unavailable):
-    """durable-rules refused or failed; the evaluation did not happen (503; the detail is logged, not shown)."""
+    """durable-rules refused or failed; the evaluation did not happen (503; `diagnosis` is logged, not shown)."""
 
-    def __init__(self, detail: str):
-        super().__init__("engine_unavailable", detail)
+    def __init__(self, diagnosis: str):
+        super().__init__("engine_unavailable")
+        self.diagnosis = diagnosis
+
+    def __str__(self):
+        return self.diagnosis
 
 
 class EngineLimitError(DomainError):
     """The input would cross one of durable-rules' hard limits: the caller's to change (400)."""
 
-    def __init__(self, detail: str):
-        super().__init__("engine_limit", detail, "facts", detail=detail)
+    def __init__(self, count: int, limit: int):
+        super().__init__("engine_limit", field="facts", count=count, limit=limit)
 
 
 class EngineDisagreement(EngineError):
@@ -215,7 +219,7 @@ def build_payload(book: RuleBook, facts: dict, as_of: int) -> dict:
             payload[key] = like_regex(pattern).fullmatch(facts[fact]) is not None
     _check_scalar(AS_OF_KEY, as_of)
     if len(payload) + 2 > MAX_PROPERTIES:  # + sid and id
-        raise EngineLimitError(f"{len(payload)} properties: durable-rules accepts at most {MAX_PROPERTIES}")
+        raise EngineLimitError(len(payload), MAX_PROPERTIES)
     return payload
 
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from policy_portal.exceptions import DomainError
+from policy_portal.messages import Message
 
 EPOCH = dt.date(1970, 1, 1)
 MAX_TEXT = 200
@@ -84,11 +85,21 @@ class FactSpec:
 class FactError(DomainError):
     """A stated value that cannot be used (400); `field` names the fact (facts.<code>, as_of, …)."""
 
-    def __init__(self, field: str, code: str, message: str = "", **params):
-        super().__init__(code, message, field, **params)
+    def __init__(self, field: str, code: str, **params):
+        super().__init__(code, "", field, **params)
 
     def __str__(self):
         return f"{self.field}: {self.detail}"
+
+
+PERCENTAGE = Message("expected_percentage")
+
+
+def _type_label(fact_type: str):
+    try:
+        return FactType(fact_type).label
+    except ValueError:
+        return fact_type
 
 
 def date_to_days(value: dt.date) -> int:
@@ -103,29 +114,29 @@ def parse_iso_date(raw, field_name: str) -> dt.date:
     if isinstance(raw, dt.date):
         return raw
     if not isinstance(raw, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        raise FactError(field_name, "invalid_date", "Expected a date written YYYY-MM-DD.")
+        raise FactError(field_name, "invalid_date")
     try:
         value = dt.date.fromisoformat(raw)
     except ValueError:
-        raise FactError(field_name, "invalid_date", f"{raw} is not a real date.") from None
+        raise FactError(field_name, "invalid_date") from None
     if not (1900 <= value.year <= 2200):
-        raise FactError(field_name, "invalid_date", "Dates must lie between 1900 and 2200.")
+        raise FactError(field_name, "invalid_date")
     return value
 
 
 def _ratio_to_hundredths(raw, field_name: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise FactError(field_name, "invalid_type", "Expected a percentage such as 12.5.")
+        raise FactError(field_name, "invalid_type", expected=PERCENTAGE)
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise FactError(field_name, "invalid_type", "Expected a percentage such as 12.5.") from None
+        raise FactError(field_name, "invalid_type", expected=PERCENTAGE) from None
     if not value.is_finite():
-        raise FactError(field_name, "invalid_type", "Expected a percentage such as 12.5.")
+        raise FactError(field_name, "invalid_type", expected=PERCENTAGE)
     if value.adjusted() > 12:  # quantize() fails on huge values; no percentage is that large
-        raise FactError(field_name, "out_of_range", "The percentage is far too large.")
+        raise FactError(field_name, "out_of_range")
     if value != value.quantize(Decimal("0.01")):
-        raise FactError(field_name, "invalid_precision", "Percentages take at most two decimals.")
+        raise FactError(field_name, "invalid_precision")
     return int(value * 100)
 
 
@@ -134,17 +145,17 @@ def normalise_value(spec: FactSpec, raw, field_name: str | None = None):
     name = field_name or spec.code
     t = spec.type
     if raw is None:
-        raise FactError(name, "null", "A stated fact cannot be null; leave it out instead.")
+        raise FactError(name, "null")
     if t == FactType.BOOL:
         if not isinstance(raw, bool):
-            raise FactError(name, "invalid_type", "Expected true or false.")
+            raise FactError(name, "invalid_type", expected=Message("expected_bool"))
         return raw
     if t in (FactType.INT, FactType.MONEY):
         if isinstance(raw, bool) or not isinstance(raw, int):
             if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2**53:
                 raw = int(raw)
             else:
-                raise FactError(name, "invalid_type", "Expected a whole number.")
+                raise FactError(name, "invalid_type", expected=Message("expected_whole_number"))
         value = raw
     elif t == FactType.RATIO:
         value = _ratio_to_hundredths(raw, name)
@@ -152,43 +163,43 @@ def normalise_value(spec: FactSpec, raw, field_name: str | None = None):
         return date_to_days(parse_iso_date(raw, name))
     elif t == FactType.ENUM:
         if not isinstance(raw, str) or raw not in spec.choices:
-            raise FactError(name, "invalid_choice", f"Expected one of: {', '.join(spec.choices)}.")
+            raise FactError(name, "invalid_choice")
         return raw
     elif t == FactType.MULTI:
         if not isinstance(raw, list) or len(raw) > MAX_LIST:
-            raise FactError(name, "invalid_type", f"Expected a list of at most {MAX_LIST} choices.")
+            raise FactError(name, "invalid_type", expected=Message("expected_short_list", limit=MAX_LIST))
         bad = [v for v in raw if not isinstance(v, str) or v not in spec.choices]
         if bad:
-            raise FactError(name, "invalid_choice", f"Unknown choices {bad!r}; expected some of: {', '.join(spec.choices)}.")
+            raise FactError(name, "invalid_choice")
         return sorted(set(raw))
     elif t == FactType.TEXT:
         if not isinstance(raw, str) or len(raw) > MAX_TEXT:
-            raise FactError(name, "invalid_type", f"Expected text of at most {MAX_TEXT} characters.")
+            raise FactError(name, "invalid_type", expected=Message("expected_short_text", limit=MAX_TEXT))
         return raw.strip()
     else:  # pragma: no cover - FactType is closed
-        raise FactError(name, "invalid_type", f"Unknown fact type {t}.")
+        raise FactError(name, "invalid_type", expected=t)
     lo = spec.min_value if spec.min_value is not None else (0 if t in (FactType.MONEY, FactType.RATIO) else -INT_BOUND)
     if value < lo:
-        raise FactError(name, "out_of_range", f"Must be at least {lo}.")
+        raise FactError(name, "out_of_range")
     hi = spec.max_value
     if t == FactType.RATIO and hi is None:
         hi = 10000
     if hi is None:
         hi = INT_BOUND
     if value > hi:
-        raise FactError(name, "out_of_range", f"Must be at most {hi if t != FactType.RATIO else hi / 100}.")
+        raise FactError(name, "out_of_range")
     return value
 
 
 def normalise_facts(vocabulary: dict[str, FactSpec], facts) -> dict:
     """Validate an applicant's facts against the vocabulary; raise FactError naming the first bad field."""
     if not isinstance(facts, dict):
-        raise FactError("facts", "invalid_type", "Expected an object mapping fact codes to values.")
+        raise FactError("facts", "invalid_type", expected=Message("expected_object"))
     out = {}
     for code, raw in facts.items():
         spec = vocabulary.get(code)
         if spec is None:
-            raise FactError(f"facts.{code}", "unknown_fact", f"Unknown fact {code!r}; see GET /api/v1/facts/.")
+            raise FactError(f"facts.{code}", "unknown_fact", fact=code)
         out[code] = normalise_value(spec, raw, f"facts.{code}")
     return out
 
@@ -196,24 +207,24 @@ def normalise_facts(vocabulary: dict[str, FactSpec], facts) -> dict:
 def normalise_condition_value(spec: FactSpec, operator: str, value):
     """A condition's value in the engine's representation; raise FactError (field 'value') when it does not fit."""
     if operator not in OPERATORS_BY_TYPE[spec.type]:
-        raise FactError("operator", "operator_mismatch", f"Operator {operator!r} does not fit a {spec.type} fact.")
+        raise FactError("operator", "operator_mismatch", operator=operator, type=_type_label(spec.type))
     if operator in VALUELESS_OPERATORS:
         if value not in (None, "", []):
-            raise FactError("value", "unexpected_value", f"Operator {operator!r} takes no value.")
+            raise FactError("value", "unexpected_value", operator=operator)
         return None
     if operator == Operator.LIKE:
         if not isinstance(value, str) or "*" not in value or len(value) > MAX_TEXT:
-            raise FactError("value", "invalid_pattern", "A pattern is text with at least one * wildcard.")
+            raise FactError("value", "invalid_pattern")
         return value
     if spec.type == FactType.MULTI:
         item_spec = FactSpec(spec.code, FactType.ENUM, choices=spec.choices)
         if operator == Operator.CONTAINS:
             return normalise_value(item_spec, value, "value")
         if not isinstance(value, list) or not value:
-            raise FactError("value", "invalid_type", "Expected a non-empty list of choices.")
+            raise FactError("value", "invalid_type", expected=Message("expected_non_empty_list"))
         return sorted({normalise_value(item_spec, v, "value") for v in value})
     if operator in LIST_OPERATORS:
         if not isinstance(value, list) or not value:
-            raise FactError("value", "invalid_type", "Expected a non-empty list.")
+            raise FactError("value", "invalid_type", expected=Message("expected_non_empty_list"))
         return [normalise_value(spec, v, "value") for v in value]
     return normalise_value(spec, value, "value")

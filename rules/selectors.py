@@ -22,8 +22,8 @@ MAX_CACHED_BOOKS = 16
 class NoPublishedVersion(Unavailable):
     """Nothing is published yet (503): run `manage.py load_policies`."""
 
-    def __init__(self, detail: str = "No rule version is published; run `manage.py load_policies`."):
-        super().__init__("no_published_version", detail)
+    def __init__(self):
+        super().__init__("no_published_version")
 
 
 def fact_specs() -> dict[str, FactSpec]:

@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from catalogue.models import Bureau, Clause
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
+from policy_portal.messages import Message
 
-from .cases import CaseFailure, golden_cases, run_cases
+from .cases import CaseFailure, CasesFailed, golden_cases, run_cases
 from .hooks import ruleset_published
+from .messages import status_label
 from .models import ClauseRule, ClauseRuleBureau, Condition, RuleEvent, RuleVersion
 from .operators import FactError, normalise_condition_value
 from .rulebook import RuleBook
@@ -95,7 +97,7 @@ def ruleset_draft_create(*, actor, based_on: RuleVersion | None = None, note: st
     """A new draft holding a copy of `based_on` (default: the current version)."""
     base = based_on or current_version()
     if base.status not in (Status.PUBLISHED, Status.RETIRED):
-        raise DomainError("not_published", "Drafts are copied from published versions.", "based_on")
+        raise DomainError("not_published", field="based_on", version=base.number)
     draft = RuleVersion.objects.create(number=_next_number(), status=Status.DRAFT, note=note, based_on=base, created_by=actor)
     _write_rules(draft, version_content(base))
     _event(draft, actor, "draft", note, based_on=base.number)
@@ -118,36 +120,37 @@ def ruleset_draft_from_content(*, actor, content: list[dict], note: str, source:
 
 def _require_draft(version: RuleVersion) -> None:
     if version.status != Status.DRAFT:
-        raise Conflict("not_a_draft", f"v{version.number} is {version.status}: only drafts can be edited.", "version")
+        raise Conflict("not_a_draft", field="version", version=version.number, status=status_label(version.status))
 
 
 def validate_conditions(groups, vocabulary=None) -> list[tuple[int, int, dict, object]]:
     """Check condition rows against the vocabulary; FactError/DomainError name the row and column."""
     vocabulary = vocabulary or fact_specs()
     if not isinstance(groups, list):
-        raise DomainError("invalid_type", "Conditions are a list of groups (each a list of alternatives).", "conditions")
+        raise DomainError("invalid_type", field="conditions", expected=Message("expected_condition_groups"))
     rows = []
     for g, group in enumerate(groups):
         if not isinstance(group, list) or not group:
-            raise DomainError("invalid_type", "Each group is a non-empty list of conditions.", f"conditions[{g}]")
+            raise DomainError("invalid_type", field=f"conditions[{g}]", expected=Message("expected_condition_group"))
         for p, cond in enumerate(group):
             where = f"conditions[{g}][{p}]"
             if not isinstance(cond, dict):
-                raise DomainError("invalid_type", "A condition is an object {fact, operator, value, message_zh, message_en}.", where)
+                raise DomainError("invalid_type", field=where, expected=Message("expected_condition"))
             spec = vocabulary.get(cond.get("fact"))
             if spec is None:
-                raise DomainError("unknown_fact", f"Unknown fact {cond.get('fact')!r}.", f"{where}.fact")
+                raise DomainError("unknown_fact", field=f"{where}.fact", fact=str(cond.get("fact") or ""))
             try:
                 value = normalise_condition_value(spec, cond.get("operator"), cond.get("value"))
             except FactError as exc:
                 column = "operator" if exc.field == "operator" else "value"
-                raise DomainError(exc.code, exc.message, f"{where}.{column}") from None
+                raise DomainError(exc.code, field=f"{where}.{column}", **exc.params) from None
             for column in ("message_zh", "message_en"):
                 text = cond.get(column)
                 limit = Condition._meta.get_field(column).max_length
-                if not isinstance(text, str) or not text.strip() or len(text) > limit:
-                    raise DomainError("required", f"Say in words what the condition requires (at most {limit} characters).",
-                                      f"{where}.{column}")
+                if not isinstance(text, str) or not text.strip():
+                    raise DomainError("required", field=f"{where}.{column}")
+                if len(text) > limit:
+                    raise DomainError("too_long", field=f"{where}.{column}", limit=limit)
             rows.append((g, p, cond, value))
     return rows
 
@@ -162,21 +165,22 @@ def clause_rule_edit(
     _require_draft(version)
     rule = ClauseRule.objects.filter(version=version, clause__code=clause_code).select_related("clause").first()
     if rule is None:
-        raise DomainError("unknown_clause", f"No clause {clause_code!r} in v{version.number}.", "clause")
+        raise DomainError("unknown_clause", field="clause", clause=clause_code)
     kinds = ClauseRule.AmountKind
     if amount_kind not in kinds.values:
-        raise DomainError("invalid_choice", f"One of {', '.join(kinds.values)}.", "amount_kind")
+        raise DomainError("invalid_choice", field="amount_kind")
     if amount_kind in (kinds.CAP, kinds.FIXED, kinds.EQUITY):
         if isinstance(amount_yuan, bool) or not isinstance(amount_yuan, int) or amount_yuan <= 0:
-            raise DomainError("amount_required", "A cap, fixed sum or equity investment needs a positive amount in yuan.", "amount_yuan")
+            raise DomainError("amount_required", field="amount_yuan")
     elif amount_yuan is not None:
-        raise DomainError("amount_not_applicable", f"A {amount_kind} clause has no amount.", "amount_yuan")
+        raise DomainError("amount_not_applicable", field="amount_yuan")
     if effective_to is not None and effective_to <= effective_from:
-        raise DomainError("invalid_window", "The end date (exclusive) must come after the start.", "effective_to")
+        raise DomainError("invalid_window", field="effective_to")
     found = {b.short_name_zh: b for b in Bureau.objects.filter(short_name_zh__in=bureaus or [])}
     missing = [b for b in bureaus or [] if b not in found]
     if not bureaus or missing or len(set(bureaus)) != len(bureaus):
-        raise DomainError("invalid_bureaus", f"Name each responsible bureau once (unknown: {', '.join(missing) or '—'}).", "bureaus")
+        raise DomainError("invalid_bureaus", field="bureaus",
+                          unknown=Message("bureaus_unknown", bureaus=missing) if missing else "")
     rows = validate_conditions(conditions)
     before = {"amount_yuan": rule.amount_yuan, "amount_kind": rule.amount_kind}
     rule.amount_yuan, rule.amount_kind = amount_yuan, amount_kind
@@ -252,15 +256,13 @@ def ruleset_publish(*, actor, version: RuleVersion, note: str = "") -> RuleVersi
     """Publish a reviewed draft: a second administrator, a clean compile, every library case passing."""
     version = RuleVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != Status.IN_REVIEW:
-        raise Conflict("not_in_review", f"v{version.number} is {version.status}: submit it for review first.", "version")
+        raise Conflict("not_in_review", field="version", version=version.number, status=status_label(version.status))
     _require_second_administrator(version, actor)
     compile_error, failures = publish_checks(version)
     if compile_error:
-        raise DomainError("does_not_compile", compile_error, "version")
+        raise DomainError("does_not_compile", field="version", version=version.number, detail=compile_error)
     if failures:
-        names = "; ".join(str(f) for f in failures[:5])
-        raise DomainError("golden_cases_failed", f"{len(failures)} case(s) fail under this draft: {names}", "version",
-                          count=len(failures), cases=[str(f) for f in failures[:5]])
+        raise CasesFailed(failures, field="version")
     return _publish(version, actor, note or "published")
 
 
@@ -276,7 +278,7 @@ def _require_second_administrator(version: RuleVersion, actor) -> None:
     if is_system(actor) and version.source == "fixtures" and editors(version) <= {actor.pk}:
         return
     if actor is None or actor.pk in editors(version):
-        raise NotAllowed("second_administrator_required", "Another administrator must review and publish this version.", "actor")
+        raise NotAllowed("second_administrator_required", field="actor")
 
 
 def _publish(version: RuleVersion, actor, note: str) -> RuleVersion:
@@ -296,9 +298,9 @@ def _publish(version: RuleVersion, actor, note: str) -> RuleVersion:
 def ruleset_reject(*, actor, version: RuleVersion, note: str) -> RuleVersion:
     version = RuleVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != Status.IN_REVIEW:
-        raise Conflict("not_in_review", f"v{version.number} is not in review.", "version")
+        raise Conflict("not_in_review", field="version", version=version.number, status=status_label(version.status))
     if not note.strip():
-        raise DomainError("reason_required", "Say what must change.", "note")
+        raise DomainError("reason_required", field="note")
     version.status = Status.REJECTED
     version.save(update_fields=["status"])
     _event(version, actor, "reject", note)
@@ -309,12 +311,12 @@ def ruleset_reject(*, actor, version: RuleVersion, note: str) -> RuleVersion:
 def ruleset_rollback(*, actor, to_version: RuleVersion, note: str = "") -> RuleVersion:
     """Publish an earlier version's rules again, as a new version number (it compiled and passed when published)."""
     if to_version.status not in (Status.PUBLISHED, Status.RETIRED):
-        raise DomainError("not_published", "Only a version that was published can be restored.", "to_version")
+        raise DomainError("not_published", field="to_version", version=to_version.number)
     copy = RuleVersion.objects.create(number=_next_number(), status=Status.IN_REVIEW, based_on=to_version, source="rollback",
                                       created_by=actor, submitted_by=actor, note=note or f"rollback to v{to_version.number}")
     _write_rules(copy, version_content(to_version))
     compile_error = compile_check(build_rulebook(copy))
     if compile_error:
-        raise DomainError("does_not_compile", compile_error, "to_version")
+        raise DomainError("does_not_compile", field="to_version", version=to_version.number, detail=compile_error)
     _event(copy, actor, "rollback", note, to_version=to_version.number)
     return _publish(copy, actor, note or f"rollback to v{to_version.number}")

@@ -24,7 +24,7 @@ MAX_AMOUNT = 10**15
 
 def _check_expected(expected) -> str:
     if expected not in GoldenCase.Expected.values:
-        raise DomainError("invalid_choice", f"One of {', '.join(GoldenCase.Expected.values)}.", "expected")
+        raise DomainError("invalid_choice", field="expected")
     return expected
 
 
@@ -32,7 +32,7 @@ def _check_amount(amount_yuan):
     if amount_yuan is None:
         return None
     if isinstance(amount_yuan, bool) or not isinstance(amount_yuan, int) or not 0 < amount_yuan <= MAX_AMOUNT:
-        raise DomainError("amount_required", "The expected amount is a positive whole number of yuan, or empty.", "amount_yuan")
+        raise DomainError("invalid_amount", field="amount_yuan")
     return amount_yuan
 
 
@@ -40,13 +40,13 @@ def _check_facts(facts) -> dict:
     try:
         normalise_facts(fact_specs(), facts)
     except FactError as exc:
-        raise DomainError(exc.code, exc.message, exc.field) from None
+        raise DomainError(exc.code, field=exc.field, **exc.params) from None
     return facts
 
 
 def _check_as_of(as_of) -> dt.date:
     if not isinstance(as_of, dt.date):
-        raise DomainError("invalid_date", "Enter a date written YYYY-MM-DD.", "as_of")
+        raise DomainError("invalid_date", field="as_of")
     return as_of
 
 
@@ -58,13 +58,18 @@ def golden_case_create(
     from catalogue.models import Clause
 
     name = (name or "").strip()
-    if not name or len(name) > GoldenCase._meta.get_field("name").max_length:
-        raise DomainError("required", "Name the case in a sentence (at most 200 characters).", "name")
+    limit = GoldenCase._meta.get_field("name").max_length
+    if not name:
+        raise DomainError("required", field="name")
+    if len(name) > limit:
+        raise DomainError("too_long", field="name", limit=limit)
     if GoldenCase.objects.filter(name=name).exists():
-        raise DomainError("duplicate_name", "A case with this name already exists.", "name")
+        raise DomainError("duplicate_name", field="name")
     clause = Clause.objects.filter(code=clause_code).first()
-    if clause is None or not clause.evaluated:
-        raise DomainError("unknown_clause", f"No evaluated clause {clause_code!r}.", "clause")
+    if clause is None:
+        raise DomainError("unknown_clause", field="clause", clause=clause_code)
+    if not clause.evaluated:
+        raise DomainError("clause_not_evaluated", field="clause", clause=clause_code)
     case = GoldenCase.objects.create(
         name=name, clause=clause, as_of=_check_as_of(as_of), facts=_check_facts(facts),
         expected=_check_expected(expected), amount_yuan=_check_amount(amount_yuan),
@@ -78,7 +83,7 @@ def golden_case_update(*, actor, case_id: int, expected=UNSET, amount_yuan=UNSET
     """Change what a case expects (or its facts and date); fields not given stay as they are."""
     case = GoldenCase.objects.select_for_update().filter(pk=case_id).first()
     if case is None:
-        raise NotFound("not_found", "No such case.", "id")
+        raise NotFound("not_found", field="id")
     if expected is not UNSET:
         case.expected = _check_expected(expected)
     if amount_yuan is not UNSET:

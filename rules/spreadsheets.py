@@ -18,24 +18,31 @@ from typing import Callable
 
 import yaml
 from django.db import transaction
+from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from policy_portal.exceptions import Conflict, DomainError
+from policy_portal.messages import Message
 
+from .messages import status_label
 from .models import ClauseRule, Fact, RuleEvent, RuleVersion
 from .operators import FactError, Operator, parse_iso_date
 from .selectors import version_content
 from .selectors import content_checksum
 from .services import clause_rule_edit
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 60 * 1024 * 1024  # an xlsx is a zip: refuse bombs before openpyxl inflates them
+MB = 1024 * 1024
+MAX_BYTES = 5 * MB
+MAX_UNZIPPED_BYTES = 60 * MB  # an xlsx is a zip: refuse bombs before openpyxl inflates them
 MAX_ROWS = 5000
 MAX_AMOUNT = 10**15
 BUREAU_SEPARATOR = "、"
+XLSX_FORMAT, YAML_FORMAT = "Excel (.xlsx)", "YAML"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+YAML_CONTENT_TYPE = "application/yaml"
 
 CLAUSE_COLUMNS = ("code", "title_zh", "amount_yuan", "amount_kind", "effective_from", "effective_to", "bureaus")
 CONDITION_COLUMNS = ("clause", "group", "position", "fact", "operator", "value", "message_zh", "message_en")
@@ -280,26 +287,25 @@ def _whole_number(raw, where: str, *, minimum: int | None = None, maximum: int =
     elif isinstance(raw, str) and re.fullmatch(r"-?\d+", raw.strip()):
         value = int(raw.strip())
     if value is None:
-        raise DomainError("not_a_whole_number", f"Expected a whole number, got {raw!r}.", where)
+        raise DomainError("not_a_whole_number", field=where)
     if abs(value) > maximum or (minimum is not None and value < minimum):
-        bound = f"between {minimum} and {maximum}" if minimum is not None else f"at most {maximum} in size"
-        raise DomainError("out_of_range", f"Expected a whole number {bound}, got {value}.", where)
+        raise DomainError("out_of_range", field=where)
     return value
 
 
 def _date(raw, where: str, *, required: bool) -> dt.date | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
-            raise DomainError("required", "Enter a date written YYYY-MM-DD.", where)
+            raise DomainError("required", field=where)
         return None
     if isinstance(raw, dt.datetime):
         if raw.time() != dt.time(0):
-            raise DomainError("invalid_date", "Expected a date without a time of day.", where)
+            raise DomainError("invalid_date", field=where)
         raw = raw.date()
     try:
         return parse_iso_date(raw.strip() if isinstance(raw, str) else raw, where)
     except FactError as exc:
-        raise DomainError(exc.code, exc.message, where) from None
+        raise DomainError(exc.code, field=where, **exc.params) from None
 
 
 def _reject_constant(name):
@@ -309,16 +315,16 @@ def _reject_constant(name):
 def _plain_value(raw, where: str, depth: int = 0):
     """A condition value as JSON data: dates become ISO text; anything JSON cannot hold is refused."""
     if depth > 4:
-        raise DomainError("invalid_value", "The value is nested too deeply.", where)
+        raise DomainError("invalid_value", field=where, reason=Message("value_too_deep"))
     if raw is None or isinstance(raw, (bool, int, str)):
         return raw
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise DomainError("invalid_value", "Numbers must be finite.", where)
+            raise DomainError("invalid_value", field=where, reason=Message("value_not_finite"))
         return raw
     if isinstance(raw, dt.datetime):
         if raw.time() != dt.time(0):
-            raise DomainError("invalid_value", "Dates take no time of day.", where)
+            raise DomainError("invalid_value", field=where, reason=Message("value_has_time"))
         return raw.date().isoformat()
     if isinstance(raw, dt.date):
         return raw.isoformat()
@@ -326,7 +332,7 @@ def _plain_value(raw, where: str, depth: int = 0):
         return [_plain_value(v, where, depth + 1) for v in raw]
     if isinstance(raw, dict) and all(isinstance(k, str) for k in raw):
         return {k: _plain_value(v, where, depth + 1) for k, v in raw.items()}
-    raise DomainError("invalid_value", f"A value cannot be a {type(raw).__name__}.", where)
+    raise DomainError("invalid_value", field=where, reason=Message("value_kind", kind=type(raw).__name__))
 
 
 def _json_cell(raw, where: str):
@@ -336,13 +342,8 @@ def _json_cell(raw, where: str):
             return None
         try:
             value = json.loads(raw, parse_constant=_reject_constant)
-        except ValueError as exc:
-            raise DomainError(
-                "malformed_json",
-                f"Not valid JSON ({exc}). Write text in double quotes (\"enterprise\"), lists in brackets "
-                "([\"a\", \"b\"]), true/false or a number; leave it empty for in_window, exists and review.",
-                where,
-            ) from None
+        except ValueError:
+            raise DomainError("malformed_json", field=where) from None
         return _plain_value(value, where)
     return _plain_value(raw, where)
 
@@ -350,7 +351,7 @@ def _json_cell(raw, where: str):
 def _bureaus(raw, where: str) -> list[str]:
     if isinstance(raw, list):
         if not all(isinstance(b, str) for b in raw):
-            raise DomainError("invalid_bureaus", "Name bureaus as text.", where)
+            raise DomainError("invalid_type", field=where, expected=Message("expected_bureau_names"))
         names = raw
     else:
         names = _text(raw).split(BUREAU_SEPARATOR)
@@ -386,26 +387,26 @@ class _SheetSource:
 
 def _open_workbook(data: bytes):
     if not isinstance(data, (bytes, bytearray)):
-        raise DomainError("invalid_file", "Upload an Excel workbook (.xlsx).", "file")
+        raise DomainError("invalid_file", field="file", format=XLSX_FORMAT)
     if len(data) > MAX_BYTES:
-        raise DomainError("file_too_large", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", "file")
+        raise DomainError("file_too_large", field="file", limit_mb=MAX_BYTES // MB)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
         if len(members) > 1000 or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-            raise DomainError("file_too_large", "The workbook unpacks to too much data.", "file")
+            raise DomainError("file_too_large", field="file", limit_mb=MAX_UNZIPPED_BYTES // MB)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of error on a file that is not xlsx
-        raise DomainError("invalid_file", f"Not an Excel workbook (.xlsx): {type(exc).__name__}.", "file") from None
+        raise DomainError("invalid_file", field="file", format=XLSX_FORMAT) from None
 
 
 def _sheet_rows(wb, name: str, columns: tuple[str, ...], required: tuple[str, ...]):
     """(row number as Excel shows it, {column: raw value}) for each non-blank data row of a sheet."""
     sheet = next((s for s in wb.sheetnames if s.strip().lower() == name), None)
     if sheet is None:
-        raise DomainError("missing_sheet", f"The workbook has no sheet named {name!r}.", name)
+        raise DomainError("missing_sheet", field=name, sheet=name)
     rows = wb[sheet].iter_rows(values_only=True)
     header = next(rows, None) or ()
     index: dict[str, int] = {}
@@ -413,18 +414,17 @@ def _sheet_rows(wb, name: str, columns: tuple[str, ...], required: tuple[str, ..
         title = _text(title).lower()
         if title in columns:
             if title in index:
-                raise DomainError("duplicate_column", f"Column {title!r} appears twice.", f"{name}!R1:{title}")
+                raise DomainError("duplicate_column", field=f"{name}!R1:{title}", column=title)
             index[title] = j
     for column in required:
         if column not in index:
-            raise DomainError("missing_column", f"The {name} sheet has no {column!r} column in row 1.",
-                              f"{name}!R1:{column}")
+            raise DomainError("missing_column", field=f"{name}!R1:{column}", sheet=name, column=column)
     out = []
     for number, values in enumerate(rows, start=2):
         if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if len(out) >= MAX_ROWS:
-            raise DomainError("too_many_rows", f"A sheet may hold at most {MAX_ROWS} rows.", f"{name}!R{number}")
+            raise DomainError("too_many_rows", field=f"{name}!R{number}", limit=MAX_ROWS)
         out.append((number, {c: (values[j] if j < len(values) else None) for c, j in index.items()}))
     return out
 
@@ -437,7 +437,7 @@ def _read_workbook(data: bytes) -> list[_ClauseInput]:
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while streaming
-        raise DomainError("invalid_file", f"The workbook could not be read: {type(exc).__name__}.", "file") from None
+        raise DomainError("invalid_file", field="file", format=XLSX_FORMAT) from None
     finally:
         wb.close()
 
@@ -446,9 +446,9 @@ def _read_workbook(data: bytes) -> list[_ClauseInput]:
         cell = lambda column: f"clauses!R{number}:{column}"  # noqa: E731
         code = _text(row["code"])
         if not code:
-            raise DomainError("required", "Enter the clause's code.", cell("code"))
+            raise DomainError("required", field=cell("code"))
         if code in clauses:
-            raise DomainError("duplicate_row", f"{code} is already listed in row {clauses[code]['row']}.", cell("code"))
+            raise DomainError("duplicate_row", field=cell("code"), what=code, where=f"clauses!R{clauses[code]['row']}")
         clauses[code] = {
             "row": number,
             "amount_yuan": _whole_number(row["amount_yuan"], cell("amount_yuan")),
@@ -463,18 +463,18 @@ def _read_workbook(data: bytes) -> list[_ClauseInput]:
         cell = lambda column: f"conditions!R{number}:{column}"  # noqa: E731
         code = _text(row["clause"])
         if not code:
-            raise DomainError("required", "Enter the clause's code.", cell("clause"))
+            raise DomainError("required", field=cell("clause"))
         if code not in clauses:
-            raise DomainError("clause_not_listed", f"{code} has no row on the clauses sheet.", cell("clause"))
+            raise DomainError("clause_not_listed", field=cell("clause"), clause=code)
         group = _whole_number(row["group"], cell("group"), minimum=0, maximum=32767)
         position = _whole_number(row["position"], cell("position"), minimum=0, maximum=32767)
         for column, value in (("group", group), ("position", position)):
             if value is None:
-                raise DomainError("required", f"Enter the condition's {column} (a whole number).", cell(column))
+                raise DomainError("required", field=cell(column))
         seen = clauses[code]["conditions"]
         if (group, position) in seen:
-            raise DomainError("duplicate_row", f"{code} group {group} position {position} is already in row "
-                              f"{seen[group, position][0]}.", cell("position"))
+            raise DomainError("duplicate_row", field=cell("position"), where=f"conditions!R{seen[group, position][0]}",
+                              what=Message("condition_at", clause=code, group=group, position=position))
         seen[group, position] = (number, {
             "fact": _text(row["fact"]), "operator": _text(row["operator"]),
             "value": _json_cell(row["value"], cell("value")),
@@ -501,6 +501,12 @@ def _read_workbook(data: bytes) -> list[_ClauseInput]:
 # ---------------------------------------------------------------- reading YAML
 
 
+def _yaml_mark(exc: yaml.YAMLError) -> str:
+    """Where the YAML parser stopped, as line:column (PyYAML's own words are English)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "—"
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """Safe YAML without aliases, so a small file cannot expand into a huge one."""
 
@@ -522,68 +528,63 @@ def _yaml_source(i: int) -> Source:
 
 def _read_yaml(text: str) -> list[_ClauseInput]:
     if not isinstance(text, str):
-        raise DomainError("invalid_file", "Upload YAML text.", "file")
+        raise DomainError("invalid_type", field="file", expected=Message("expected_yaml_text"))
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise DomainError("file_too_large", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", "file")
+        raise DomainError("file_too_large", field="file", limit_mb=MAX_BYTES // MB)
     try:
         data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise DomainError("invalid_yaml", f"Not valid YAML: {exc}", "file") from None
+        raise DomainError("invalid_yaml", field="file", where=_yaml_mark(exc)) from None
     if isinstance(data, dict):
         unknown = sorted(str(k) for k in data if k not in YAML_TOP_KEYS)
         if unknown:
-            raise DomainError("unknown_key", f"Unknown key {unknown[0]!r}; expected {', '.join(sorted(YAML_TOP_KEYS))}.",
-                              unknown[0])
+            raise DomainError("unknown_key", field=unknown[0], key=unknown[0], expected=sorted(YAML_TOP_KEYS))
         data = data.get("clauses")
     if not isinstance(data, list):
-        raise DomainError("invalid_type", "Expected a list of clauses under `clauses:`.", "clauses")
+        raise DomainError("invalid_type", field="clauses", expected=Message("expected_clause_list"))
     if len(data) > MAX_ROWS:
-        raise DomainError("too_many_rows", f"At most {MAX_ROWS} clauses.", "clauses")
+        raise DomainError("too_many_rows", field="clauses", limit=MAX_ROWS)
 
     out, seen, total = [], {}, 0
     for i, item in enumerate(data):
         at = f"clauses[{i}]"
         if not isinstance(item, dict):
-            raise DomainError("invalid_type", "A clause is a mapping (code, amount_yuan, …, conditions).", at)
+            raise DomainError("invalid_type", field=at, expected=Message("expected_clause"))
         for key in item:
             if key not in CLAUSE_KEYS:
-                raise DomainError("unknown_key", f"Unknown key {key!r}; expected {', '.join(sorted(CLAUSE_KEYS))}.",
-                                  f"{at}.{key}")
+                raise DomainError("unknown_key", field=f"{at}.{key}", key=key, expected=sorted(CLAUSE_KEYS))
         for key in ("code", "amount_kind", "effective_from", "bureaus", "conditions"):
             if key not in item:
-                raise DomainError("required", f"Every clause needs {key!r}.", f"{at}.{key}")
+                raise DomainError("required", field=f"{at}.{key}")
         code = item["code"]
         if not isinstance(code, str) or not code.strip():
-            raise DomainError("required", "Enter the clause's code as text.", f"{at}.code")
+            raise DomainError("required", field=f"{at}.code")
         code = code.strip()
         if code in seen:
-            raise DomainError("duplicate_row", f"{code} is already listed as clauses[{seen[code]}].", f"{at}.code")
+            raise DomainError("duplicate_row", field=f"{at}.code", what=code, where=f"clauses[{seen[code]}]")
         seen[code] = i
         amount = item.get("amount_yuan")
         if isinstance(amount, str):  # typed data: a quoted number is a mistake worth naming
-            raise DomainError("not_a_whole_number", f"Expected a whole number, got {amount!r}.", f"{at}.amount_yuan")
+            raise DomainError("not_a_whole_number", field=f"{at}.amount_yuan")
         kind = item["amount_kind"]
         groups = item["conditions"] if item["conditions"] is not None else []
         if not isinstance(groups, list):
-            raise DomainError("invalid_type", "conditions is a list of groups, each a list of alternatives.",
-                              f"{at}.conditions")
+            raise DomainError("invalid_type", field=f"{at}.conditions", expected=Message("expected_condition_groups"))
         conditions = []
         for g, group in enumerate(groups):
             if not isinstance(group, list):
-                raise DomainError("invalid_type", "Each group is a list of alternatives.", f"{at}.conditions[{g}]")
+                raise DomainError("invalid_type", field=f"{at}.conditions[{g}]", expected=Message("expected_condition_group"))
             conditions.append([])
             for p, cond in enumerate(group):
                 where = f"{at}.conditions[{g}][{p}]"
                 total += 1
                 if total > MAX_ROWS:
-                    raise DomainError("too_many_rows", f"At most {MAX_ROWS} conditions.", where)
+                    raise DomainError("too_many_rows", field=where, limit=MAX_ROWS)
                 if not isinstance(cond, dict):
-                    raise DomainError("invalid_type", "A condition is a mapping (fact, operator, value, message_zh, "
-                                      "message_en).", where)
+                    raise DomainError("invalid_type", field=where, expected=Message("expected_condition"))
                 for key in cond:
                     if key not in CONDITION_KEYS:
-                        raise DomainError("unknown_key", f"Unknown key {key!r}; expected "
-                                          f"{', '.join(sorted(CONDITION_KEYS))}.", f"{where}.{key}")
+                        raise DomainError("unknown_key", field=f"{where}.{key}", key=key, expected=sorted(CONDITION_KEYS))
                 conditions[-1].append({
                     "fact": cond.get("fact"), "operator": cond.get("operator"),
                     "value": _plain_value(cond.get("value"), f"{where}.value"),
@@ -610,11 +611,11 @@ def _apply(*, actor, draft: RuleVersion, clauses: list[_ClauseInput], fmt: str) 
     with transaction.atomic():
         version = RuleVersion.objects.select_for_update().get(pk=draft.pk)
         if version.status != RuleVersion.Status.DRAFT:
-            raise Conflict("not_a_draft", f"v{version.number} is {version.status}: import into a draft.", "draft")
+            raise Conflict("not_a_draft", field="draft", version=version.number, status=status_label(version.status))
         existing = {c["clause"]: c for c in version_content(version)}
         for ci in clauses:
             if ci.code not in existing:
-                raise DomainError("unknown_clause", f"No clause {ci.code!r} in v{version.number}.", ci.code_field)
+                raise DomainError("unknown_clause", field=ci.code_field, clause=ci.code)
         report = ImportReport(version=version.number, format=fmt, clauses=len(clauses))
         for ci in clauses:
             before = {k: v for k, v in existing[ci.code].items() if k not in ("clause", "title_zh", "title_en", "quote")}
@@ -627,11 +628,43 @@ def _apply(*, actor, draft: RuleVersion, clauses: list[_ClauseInput], fmt: str) 
                     bureaus=ci.bureaus, conditions=ci.conditions,
                 )
             except DomainError as exc:
-                raise type(exc)(exc.code, exc.message, ci.where(exc.field or "")) from None
+                raise type(exc)(exc.code, field=ci.where(exc.field or ""), **exc.params) from None
             report.changed.append(ci.code)
         RuleEvent.objects.create(version=version, actor=actor, action="import", note=f"{fmt} import",
                                  data={"format": fmt, "clauses": len(clauses), "changed": report.changed})
     return report
+
+
+def draft_import(*, actor, draft: RuleVersion, data: bytes, fmt: str) -> ImportReport:
+    """Apply an edited export (the bytes of an .xlsx or a UTF-8 .yaml file) to a draft: all of it, or none of it."""
+    if fmt == "xlsx":
+        return draft_import_xlsx(actor=actor, draft=draft, data=data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError("invalid_file", field="file", format=YAML_FORMAT) from None
+    return draft_import_yaml(actor=actor, draft=draft, text=text)
+
+
+def import_upload(*, actor, draft: RuleVersion, upload, fmt: str = "") -> ImportReport:
+    """An uploaded file to the xlsx or YAML import, by its name (or `fmt`): the page's and the API's one call."""
+    if upload is None:
+        raise DomainError("required", field="file")
+    name = (upload.name or "").lower()
+    fmt = fmt or ("xlsx" if name.endswith(".xlsx") else "yaml" if name.endswith((".yaml", ".yml")) else "")
+    if fmt not in ("xlsx", "yaml"):
+        raise DomainError("file_type_not_allowed", field="file", allowed=[".xlsx", ".yaml"])
+    return draft_import(actor=actor, draft=draft, data=upload.read(MAX_BYTES + 1), fmt=fmt)
+
+
+def export_response(version: RuleVersion, fmt: str) -> HttpResponse:
+    """The version as a download: an Excel workbook or YAML, named rules-v12.xlsx / .yaml."""
+    if fmt == "xlsx":
+        response = HttpResponse(version_export_xlsx(version), content_type=XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(version_export_yaml(version).encode("utf-8"), content_type=f"{YAML_CONTENT_TYPE}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rules-v{version.number}.{fmt}"'
+    return response
 
 
 def draft_import_xlsx(*, actor, draft: RuleVersion, data: bytes) -> ImportReport:
@@ -650,4 +683,4 @@ def _require_draft(draft: RuleVersion) -> None:
     # Checked before reading the file too, so a wrong target is named before a file's first error.
     status = RuleVersion.objects.filter(pk=draft.pk).values_list("status", flat=True).first()
     if status != RuleVersion.Status.DRAFT:
-        raise Conflict("not_a_draft", f"v{draft.number} is {status}: import into a draft.", "draft")
+        raise Conflict("not_a_draft", field="draft", version=draft.number, status=status_label(status))

@@ -3,7 +3,8 @@
 `static_checks` is a pure function of the book (no database, no clock): the caller passes `today`
 (for windows that have ended) and the case library (`rules.cases.golden_cases()`) when it wants
 those checks. Findings come back in a fixed order: errors, then warnings, then information; within a
-severity by the clause's catalogue position (book-wide findings last), then by code.
+severity by the clause's catalogue position (book-wide findings last), then by code. A finding says
+what it found as a code and parameters (rules.messages), put into words in the reader's language.
 """
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
+
+from django.utils import translation
+
+from policy_portal.messages import Bilingual, Message
 
 from .evaluator import VALIDITY_FACT, like_regex
 from .operators import FactSpec, FactType, Operator, date_to_days, days_to_date
@@ -37,8 +42,21 @@ class Finding:
     code: str
     clause: str | None
     fact: str | None
-    message_zh: str
-    message_en: str
+    text: Message  # put into words when shown, in the language active then
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
+
+    @property
+    def message_zh(self) -> str:
+        with translation.override("zh-hans"):
+            return str(self.text)
+
+    @property
+    def message_en(self) -> str:
+        with translation.override("en"):
+            return str(self.text)
 
 
 def static_checks(book: RuleBook, *, cases=None, today: dt.date | None = None) -> list[Finding]:
@@ -173,10 +191,10 @@ def _show(cond: Cond, spec: FactSpec | None) -> str:
     return f"{cond.fact} {cond.operator} {_show_value(cond, spec)}"
 
 
-def _shown(conds, spec) -> tuple[str, str]:
-    zh = "；".join(f"{_show(c, spec)}（“{c.message_zh}”）" for c in conds)
-    en = "; ".join(f"{_show(c, spec)} (“{c.message_en}”)" for c in conds)
-    return zh, en
+def _shown(conds, spec) -> Bilingual:
+    """Conditions as the finding quotes them: the rule as written, then its message in the reader's language."""
+    return Bilingual("；".join(f"{_show(c, spec)}（“{c.message_zh}”）" for c in conds),
+                     "; ".join(f"{_show(c, spec)} (“{c.message_en}”)" for c in conds))
 
 
 def _clause_findings(clause: ClauseSpec, vocabulary: dict[str, FactSpec]) -> list[Finding]:
@@ -187,14 +205,9 @@ def _clause_findings(clause: ClauseSpec, vocabulary: dict[str, FactSpec]) -> lis
         last = days_to_date(clause.end - 1).isoformat()
         first = days_to_date(clause.start).isoformat()
         for fact in in_window_facts or [VALIDITY_FACT]:
-            what_zh = f"“{fact}”须在有效期内（in_window），" if fact != VALIDITY_FACT else ""
-            what_en = f"{fact} must fall within the window (in_window), but " if fact != VALIDITY_FACT else ""
-            out.append(Finding(
-                ERROR, "empty_window", clause.code, fact,
-                f"{clause.code}：{what_zh}有效期为空（自{first}起、止于{last}），该条款永远不适用。",
-                f"{clause.code}: {what_en}the validity window is empty (from {first}, ending {last}); "
-                f"the clause can never apply.",
-            ))
+            text = "finding_empty_window_fact" if fact != VALIDITY_FACT else "finding_empty_window"
+            out.append(Finding(ERROR, "empty_window", clause.code, fact,
+                               Message(text, clause=clause.code, fact=fact, first=first, last=last)))
 
     # AND: single-condition groups, by fact.
     required: dict[str, list[Cond]] = defaultdict(list)
@@ -211,22 +224,15 @@ def _clause_findings(clause: ClauseSpec, vocabulary: dict[str, FactSpec]) -> lis
         broken.add(fact)
         impossible = [c for c in conds if not _satisfiable([c], spec, clause)]
         for c in impossible:
-            zh, en = _shown([c], spec)
-            out.append(Finding(
-                ERROR, "impossible_condition", clause.code, fact,
-                f"{clause.code}：条件 {zh} 对任何可填报的值都不成立。",
-                f"{clause.code}: the condition {en} holds for no value an applicant can state.",
-            ))
+            out.append(Finding(ERROR, "impossible_condition", clause.code, fact,
+                               Message("finding_impossible_condition", clause=clause.code, conditions=_shown([c], spec))))
         rest = [c for c in conds if c not in impossible]
         if not rest or _satisfiable(rest, spec, clause):
             continue
         pair = next(((a, b) for a, b in combinations(rest, 2) if not _satisfiable([a, b], spec, clause)), None)
-        zh, en = _shown(pair or rest, spec)
-        out.append(Finding(
-            ERROR, "contradictory_conditions", clause.code, fact,
-            f"{clause.code}：关于“{fact}”的条件不可能同时成立：{zh}。",
-            f"{clause.code}: the conditions on {fact} can never all hold: {en}.",
-        ))
+        out.append(Finding(ERROR, "contradictory_conditions", clause.code, fact,
+                           Message("finding_contradictory_conditions", clause=clause.code, fact=fact,
+                                   conditions=_shown(pair or rest, spec))))
 
     # OR: a group none of whose alternatives can hold alongside the required conditions.
     if not window_empty:
@@ -237,13 +243,11 @@ def _clause_findings(clause: ClauseSpec, vocabulary: dict[str, FactSpec]) -> lis
                 continue
             if all(not _satisfiable(required.get(c.fact, []) + [c], vocabulary.get(c.fact), clause) for c in group):
                 facts = {c.fact for c in group}
-                zh = " 或 ".join(_shown([c], vocabulary.get(c.fact))[0] for c in group)
-                en = " or ".join(_shown([c], vocabulary.get(c.fact))[1] for c in group)
-                out.append(Finding(
-                    ERROR, "contradictory_conditions", clause.code, facts.pop() if len(facts) == 1 else None,
-                    f"{clause.code}：备选条件 {zh} 均与该条款的其他条件矛盾。",
-                    f"{clause.code}: none of the alternatives {en} can hold together with the clause's other conditions.",
-                ))
+                shown = [_shown([c], vocabulary.get(c.fact)) for c in group]
+                alternatives = Bilingual(" 或 ".join(b.zh for b in shown), " or ".join(b.en for b in shown))
+                out.append(Finding(ERROR, "contradictory_conditions", clause.code, facts.pop() if len(facts) == 1 else None,
+                                   Message("finding_contradictory_alternatives", clause=clause.code,
+                                           conditions=alternatives)))
     return out
 
 
@@ -251,12 +255,8 @@ def _ended(clause: ClauseSpec, today: dt.date) -> list[Finding]:
     if clause.end is None or clause.end > date_to_days(today) or _window_empty(clause):
         return []
     last = days_to_date(clause.end - 1).isoformat()
-    return [Finding(
-        WARNING, "window_ended", clause.code, None,
-        f"{clause.code}：有效期已于{last}结束，此后的申报不再适用该条款（过去日期的核查仍可使用）。",
-        f"{clause.code}: the validity window ended on {last}; it no longer applies to new checks "
-        f"(checks as of earlier dates still use it).",
-    )]
+    return [Finding(WARNING, "window_ended", clause.code, None,
+                    Message("finding_window_ended", clause=clause.code, last=last))]
 
 
 # ---------------------------------------------------------------- one achievement paid twice
@@ -280,24 +280,14 @@ def _double_payments(book: RuleBook) -> list[Finding]:
                 continue
             if a.document != b.document and a.document_start != b.document_start:
                 older, newer = sorted((a, b), key=lambda c: c.document_start)
-                out.append(Finding(
-                    WARNING, "superseded_achievement", older.code, None,
-                    f"{older.code}与{newer.code}在重叠的有效期内支持同一事项“{achievement}”；按“就新、不重复”原则，"
-                    f"适用较新文件（{newer.document}）的{newer.code}，{older.code}不再对该事项给予支持。",
-                    f"{older.code} and {newer.code} reward the same achievement '{achievement}' in overlapping windows; "
-                    f"under 就新、不重复 the newer document's clause ({newer.document} {newer.code}) applies and "
-                    f"{older.code} is superseded for it.",
-                ))
+                out.append(Finding(WARNING, "superseded_achievement", older.code, None,
+                                   Message("finding_superseded_achievement", older=older.code, newer=newer.code,
+                                           achievement=achievement, document=newer.document)))
                 continue
-            where_zh = "同一文件" if a.document == b.document else "同日生效的不同文件"
-            where_en = "the same document" if a.document == b.document else "documents taking effect the same day"
-            out.append(Finding(
-                ERROR, "double_payment", a.code, None,
-                f"{a.code}与{b.code}（{where_zh}）在重叠的有效期内对同一事项“{achievement}”给予资金支持，"
-                f"同一成果可能获得两次支持。",
-                f"{a.code} and {b.code} ({where_en}) both pay for the achievement '{achievement}' in overlapping "
-                f"windows: one achievement could be supported twice.",
-            ))
+            where = Message("finding_same_document" if a.document == b.document else "finding_same_day")
+            out.append(Finding(ERROR, "double_payment", a.code, None,
+                               Message("finding_double_payment", first=a.code, second=b.code, where=where,
+                                       achievement=achievement)))
     return out
 
 
@@ -311,13 +301,8 @@ def _unused_facts(book: RuleBook) -> list[Finding]:
     for code in book.vocabulary:
         if code in used:
             continue
-        if code in framework:
-            zh = f"事实“{code}”只出现在框架性条款中，框架性条款不参与评估，因此该事实不影响任何结果。"
-            en = f"The fact {code} appears only in framework clauses, which are never evaluated: it affects no answer."
-        else:
-            zh = f"没有条款使用事实“{code}”，申请人填报它不影响任何结果。"
-            en = f"No clause uses the fact {code}: stating it changes no answer."
-        out.append(Finding(INFO, "unused_fact", None, code, zh, en))
+        text = "finding_framework_fact" if code in framework else "finding_unused_fact"
+        out.append(Finding(INFO, "unused_fact", None, code, Message(text, fact=code)))
     return out
 
 
@@ -328,17 +313,12 @@ def _missing_cases(book: RuleBook, cases) -> list[Finding]:
     out = []
     for clause in book.evaluated_clauses:
         have = expected.get(clause.code, set())
-        missing_zh, missing_en = [], []
+        missing = []
         if not have & QUALIFYING:
-            missing_zh.append("符合条件（eligible 或 needs_review）的案例")
-            missing_en.append("a qualifying case (eligible or needs_review)")
+            missing.append(Message("finding_qualifying_case"))
         if NOT_QUALIFYING not in have:
-            missing_zh.append("不符合条件（not_eligible）的案例")
-            missing_en.append("a non-qualifying case (not_eligible)")
-        if missing_en:
-            out.append(Finding(
-                WARNING, "missing_golden_cases", clause.code, None,
-                f"{clause.code}：案例库缺少{'和'.join(missing_zh)}，发布前无法验证该条款。",
-                f"{clause.code}: the case library lacks {' and '.join(missing_en)}, so publishing cannot verify it.",
-            ))
+            missing.append(Message("finding_non_qualifying_case"))
+        if missing:
+            out.append(Finding(WARNING, "missing_golden_cases", clause.code, None,
+                               Message("finding_missing_golden_cases", clause=clause.code, missing=missing)))
     return out

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.selectors import bureau_of
 from policy_portal.exceptions import DomainError, NotAllowed, NotFound
+from policy_portal.messages import Message
 
 from ..models import (
     Adjustment,
@@ -40,36 +41,33 @@ def _carrier_for_update(model, carrier_id):
     try:
         return model.objects.select_for_update().get(pk=carrier_id, recognised_on__isnull=False)
     except (model.DoesNotExist, ValueError, TypeError):
-        raise NotFound("not_found", "No such carrier in the register.") from None
+        raise NotFound("not_found") from None
 
 
 def _require_assessor(actor, what: str, carrier):
     bureau = bureau_of(actor)
     if bureau is None or bureau.pk not in assessing_bureau_ids(what, carrier):
-        raise NotAllowed(
-            "not_responsible_bureau",
-            f"Only officers of the bureaus responsible under {ASSESSMENT_CLAUSES[what]} can enter this.",
-        )
+        raise NotAllowed("not_responsible_bureau", clause=ASSESSMENT_CLAUSES[what])
     return bureau
 
 
 def _year(year, carrier) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DomainError("invalid_year", f"The year is a whole number from {FIRST_YEAR} to {LAST_YEAR}.", "year")
+        raise DomainError("invalid_year", field="year", first=FIRST_YEAR, last=LAST_YEAR)
     if carrier.recognised_on and year < carrier.recognised_on.year:
-        raise DomainError("before_recognition", f"Recognised in {carrier.recognised_on.year}: assess that year or later.", "year")
+        raise DomainError("before_recognition", field="year", year=carrier.recognised_on.year)
     return year
 
 
 def _choice(value, choices, field: str) -> str:
     if value not in choices.values:
-        raise DomainError("invalid_choice", f"Expected one of: {', '.join(choices.values)}.", field)
+        raise DomainError("invalid_choice", field=field)
     return value
 
 
 def _count(value, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise DomainError("invalid_type", "Expected a whole number, 0 or more.", field)
+        raise DomainError("invalid_type", field=field, expected=Message("expected_count"))
     return value
 
 
@@ -77,19 +75,27 @@ def _percent(value, field: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, AttributeError):
-        raise DomainError("invalid_type", "Expected a percentage such as 62.5.", field) from None
+        raise DomainError("invalid_type", field=field, expected=Message("expected_percentage")) from None
     if isinstance(value, bool) or not number.is_finite() or not 0 <= number <= 100:
-        raise DomainError("out_of_range", "A percentage from 0 to 100.", field)
+        raise DomainError("out_of_range", field=field)
     if number != number.quantize(Decimal("0.01")):
-        raise DomainError("invalid_precision", "Percentages take at most two decimals.", field)
+        raise DomainError("invalid_precision", field=field)
     return number
 
 
-def _notes(notes: str, field: str = "notes") -> str:
+def _notes(notes: str, field: str = "notes", *, required: bool = False, limit: int = MAX_NOTES) -> str:
     notes = (notes or "").strip()
-    if len(notes) > MAX_NOTES:
-        raise DomainError("too_long", f"At most {MAX_NOTES} characters.", field)
+    if required and not notes:
+        raise DomainError("required", field=field)
+    if len(notes) > limit:
+        raise DomainError("too_long", field=field, limit=limit)
     return notes
+
+
+def _date(value, field: str) -> dt.date:
+    if not isinstance(value, dt.date):
+        raise DomainError("invalid_date", field=field)
+    return value
 
 
 def _record(model, lookup: dict, values: dict):
@@ -128,7 +134,7 @@ def complex_assessment_record(
     complex_ = _carrier_for_update(InnovationComplex, complex_id)
     bureau = _require_assessor(actor, "complex", complex_)
     if not isinstance(operating_as_entity, bool):
-        raise DomainError("invalid_type", "Expected true or false.", "operating_as_entity")
+        raise DomainError("invalid_type", field="operating_as_entity", expected=Message("expected_bool"))
     figures = {
         "rd_spend_yuan": _count(rd_spend_yuan, "rd_spend_yuan"),
         "revenue_yuan": _count(revenue_yuan, "revenue_yuan"),
@@ -139,7 +145,7 @@ def complex_assessment_record(
     }
     for part in ("rd_spend_yuan", "new_product_sales_yuan"):
         if figures[part] > figures["revenue_yuan"]:
-            raise DomainError("above_revenue", "Cannot exceed the year's revenue.", part)
+            raise DomainError("above_revenue", field=part)
     rating = _choice(rating, Rating, "rating")
     values = {**figures, "rating": rating, "named": rating == Rating.EXCELLENT, "operating_as_entity": operating_as_entity,
               "notes": _notes(notes), "bureau": bureau, "assessed_by": actor}
@@ -184,12 +190,8 @@ def centre_annual_report_record(
     """IIC-13: the 主管单位's annual 考核 of the centre, reported to 市发展改革委 before year end."""
     centre = _carrier_for_update(IndustryInnovationCentre, centre_id)
     bureau = _require_assessor(actor, "annual_report", centre)
-    if not isinstance(submitted_on, dt.date):
-        raise DomainError("invalid_date", "Expected a date.", "submitted_on")
-    summary = _notes(summary, "summary")
-    if not summary:
-        raise DomainError("required", "Summarise the centre's construction and operation (第十三条).", "summary")
-    values = {"rating": _choice(rating, Rating, "rating"), "summary": summary, "submitted_on": submitted_on,
+    values = {"rating": _choice(rating, Rating, "rating"), "summary": _notes(summary, "summary", required=True),
+              "submitted_on": _date(submitted_on, "submitted_on"),
               "bureau": bureau, "submitted_by": actor}
     report, created = _record(CentreAnnualReport, {"centre": centre, "year": _year(year, centre)}, values)
     carrier_event(kind="centre", object_id=centre.pk, action="annual_report", actor=actor,
@@ -215,9 +217,7 @@ def centre_evaluation_record(
     """IIC-14: a third-party evaluation commissioned by 市发展改革委, fed back, and the dynamic adjustment."""
     centre = _carrier_for_update(IndustryInnovationCentre, centre_id)
     bureau = _require_assessor(actor, "evaluation", centre)
-    evaluator = (evaluator or "").strip()
-    if not evaluator or len(evaluator) > 120:
-        raise DomainError("required", "Name the third-party body (第三方机构), at most 120 characters.", "evaluator")
+    evaluator = _notes(evaluator, "evaluator", required=True, limit=120)
     values = {"evaluator": evaluator, "result": _choice(result, Rating, "result"),
               "adjustment": _choice(adjustment, Adjustment, "adjustment"), "feedback": _notes(feedback, "feedback"),
               "bureau": bureau, "recorded_by": actor}
@@ -235,15 +235,12 @@ def centre_fraud_record(
     """IIC-15: verified fraud or violations: the centre is adjusted and the units listed on the credit platform."""
     centre = _carrier_for_update(IndustryInnovationCentre, centre_id)
     bureau = _require_assessor(actor, "fraud", centre)
-    if not isinstance(verified_on, dt.date):
-        raise DomainError("invalid_date", "Expected a date.", "verified_on")
-    description = _notes(description, "description")
-    if not description:
-        raise DomainError("required", "Describe what was verified (弄虚作假、违法违规行为).", "description")
+    verified_on = _date(verified_on, "verified_on")
+    description = _notes(description, "description", required=True)
     if _choice(adjustment, Adjustment, "adjustment") == Adjustment.RETAIN:
-        raise DomainError("adjustment_required", "第十五条: a centre found to have committed fraud is adjusted.", "adjustment")
+        raise DomainError("adjustment_required", field="adjustment")
     if not isinstance(credit_platform_listed, bool):
-        raise DomainError("invalid_type", "Expected true or false.", "credit_platform_listed")
+        raise DomainError("invalid_type", field="credit_platform_listed", expected=Message("expected_bool"))
     finding = CentreFraudFinding.objects.create(
         centre=centre, verified_on=verified_on, description=description, adjustment=adjustment,
         credit_platform_listed=credit_platform_listed, bureau=bureau, recorded_by=actor,

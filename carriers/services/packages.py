@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts.selectors import organisation_of
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from policy_portal.messages import Message
 from subsidies.models import Application, Attachment
 from subsidies.models.applications import Status
 
@@ -33,14 +34,14 @@ def _application_for_update(actor, application_id, clauses) -> Application:
     try:
         app = Application.objects.select_for_update().select_related("clause").get(pk=application_id)
     except (Application.DoesNotExist, ValueError, TypeError):
-        raise NotFound("not_found", "No such application.") from None
+        raise NotFound("not_found") from None
     org = organisation_of(actor)
     if org is None or org.pk != app.organisation_id:
-        raise NotAllowed("not_owner", "Only the applicant organisation can do this.")
+        raise NotAllowed("not_owner")
     if app.clause.code not in clauses:
-        raise DomainError("not_applicable", f"{app.clause.code} takes no such details.", "application")
+        raise DomainError("not_applicable", field="application", clause=app.clause.code)
     if app.status not in EDITABLE:
-        raise Conflict("not_editable", "Only drafts and returned applications can be changed.", "status")
+        raise Conflict("not_editable", field="status")
     return app
 
 
@@ -48,19 +49,21 @@ def _members(members) -> list[dict]:
     if members is None:
         return []
     if not isinstance(members, list) or len(members) > MAX_MEMBERS:
-        raise DomainError("invalid_type", f"Members are a list of at most {MAX_MEMBERS} units.", "members")
+        raise DomainError("invalid_type", field="members", expected=Message("expected_members", limit=MAX_MEMBERS))
     out, seen = [], set()
     for n, member in enumerate(members):
         if not isinstance(member, dict):
-            raise DomainError("invalid_type", "Each member is {name, role}.", f"members.{n}")
+            raise DomainError("invalid_type", field=f"members.{n}", expected=Message("expected_member"))
         name = str(member.get("name") or "").strip()
         role = str(member.get("role") or "").strip()
-        if not name or len(name) > 120:
-            raise DomainError("required", "Each member unit has a name of at most 120 characters.", f"members.{n}.name")
+        if not name:
+            raise DomainError("required", field=f"members.{n}.name")
+        if len(name) > 120:
+            raise DomainError("too_long", field=f"members.{n}.name", limit=120)
         if len(role) > 40:
-            raise DomainError("too_long", "A role has at most 40 characters.", f"members.{n}.role")
+            raise DomainError("too_long", field=f"members.{n}.role", limit=40)
         if name in seen:
-            raise DomainError("duplicate", f"{name} is listed twice.", f"members.{n}.name")
+            raise DomainError("duplicate", field=f"members.{n}.name", name=name)
         seen.add(name)
         out.append({"name": name, "role": role})
     return out
@@ -75,9 +78,9 @@ def recognition_package_save(
     app = _application_for_update(actor, application_id, clauses)
     name = (name or "").strip()
     if len(name) > 120:
-        raise DomainError("too_long", "At most 120 characters.", "name")
+        raise DomainError("too_long", field="name", limit=120)
     if charter_signed_on is not None and not isinstance(charter_signed_on, dt.date):
-        raise DomainError("invalid_date", "Expected a date.", "charter_signed_on")
+        raise DomainError("invalid_date", field="charter_signed_on")
     package, _ = RecognitionPackage.objects.update_or_create(
         application=app, defaults={"name": name, "members": _members(members), "charter_signed_on": charter_signed_on},
     )
@@ -100,11 +103,11 @@ def plan_missing(plan: IICEstablishmentPlan | None) -> list[str]:
 
 def _attachments(app: Application, ids, field: str) -> list[Attachment]:
     if not isinstance(ids, list) or any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
-        raise DomainError("invalid_type", "Expected a list of attachment ids.", field)
+        raise DomainError("invalid_type", field=field, expected=Message("expected_attachments"))
     found = {a.pk: a for a in Attachment.objects.filter(application=app, pk__in=ids)}
     for i in ids:
         if i not in found:
-            raise DomainError("unknown_attachment", f"Attachment {i} is not attached to this application.", field)
+            raise DomainError("unknown_attachment", field=field)
     return [found[i] for i in ids]
 
 
@@ -115,18 +118,18 @@ def iic_plan_save(
     """IIC-12: the 组建方案 following 附件1 — one text per sub-item (摘要 at most 2,500 characters) and 八、附件."""
     app = _application_for_update(actor, application_id, ("IIC-12",))
     if not isinstance(sections, dict):
-        raise DomainError("invalid_type", "sections maps 附件1 sub-items to their text.", "sections")
+        raise DomainError("invalid_type", field="sections", expected=Message("expected_object"))
     unknown = [k for k in sections if k not in IIC_PLAN_TEXT_FIELDS]
     if unknown:
-        raise DomainError("unknown_section", f"附件1 has no sub-item {unknown[0]!r}.", f"sections.{unknown[0]}")
+        raise DomainError("unknown_section", field=f"sections.{unknown[0]}", section=unknown[0])
     values = {}
     for key, text in sections.items():
         if not isinstance(text, str):
-            raise DomainError("invalid_type", "Expected text.", f"sections.{key}")
+            raise DomainError("invalid_type", field=f"sections.{key}", expected=Message("expected_text"))
         text = text.replace("\r\n", "\n").strip()
         limit = IIC_PLAN_SUMMARY_MAX if key == "summary" else MAX_SECTION
         if len(text) > limit:
-            raise DomainError("too_long", f"At most {limit} characters ({len(text)} given).", f"sections.{key}")
+            raise DomainError("too_long", field=f"sections.{key}", limit=limit)
         values[key] = text
     if charter_id is not None:
         values["charter"] = _attachments(app, [charter_id], "charter_id")[0]

@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts.selectors import bureau_of
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed, NotFound
 from subsidies.models import Application
+from subsidies.models.applications import Status
 
 from ..models import IICScoreSheet
 from ..scoring import score_sheet
@@ -19,14 +20,14 @@ def iic_score_sheet_save(*, actor, application_id, scores, bonus=None) -> IICSco
     try:
         app = Application.objects.select_for_update().select_related("clause").get(pk=application_id)
     except (Application.DoesNotExist, ValueError, TypeError):
-        raise NotFound("not_found", "No such application.") from None
+        raise NotFound("not_found") from None
     bureau = bureau_of(actor)
     if bureau is None or bureau.pk not in (app.district_bureau_id, app.bureau_id):
-        raise NotAllowed("not_your_bureau", "Only officers of the 主管单位 or of 市发展改革委 handling it can score it.")
+        raise NotAllowed("not_your_bureau")
     if app.clause.code != "IIC-12":
-        raise DomainError("not_applicable", "Only IIC-12 applications are scored on 附件2.", "application")
+        raise DomainError("not_applicable", field="application", clause=app.clause.code)
     if app.status not in OPEN_STATUSES:
-        raise Conflict("not_open", f"A {app.get_status_display()} application is no longer scored.", "status")
+        raise Conflict("not_open", field="status", status=Status(app.status).label)
     totals = score_sheet(indicator_table(), scores, bonus)
     sheet, created = IICScoreSheet.objects.update_or_create(
         application=app, bureau=bureau,

@@ -305,7 +305,7 @@ def test_a_body_over_the_upload_limit_is_a_413(api):
     padding = "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     body = json.dumps({"facts": {"iic_proposed_name": padding}})
 
-    response = post(api, body)
+    response = post(api, body, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 413
     assert response.json() == {
@@ -350,7 +350,7 @@ def test_get_is_not_allowed(api):
 
 def test_an_engine_limit_is_the_callers_400(api, monkeypatch):
     def over_the_limit(*args, **kwargs):
-        raise EngineLimitError("260 properties: durable-rules accepts at most 250")
+        raise EngineLimitError(260, 250)
 
     monkeypatch.setattr(checking.engine, "evaluate", over_the_limit)
 
@@ -367,7 +367,7 @@ def test_an_engine_failure_is_a_logged_503(api, monkeypatch, caplog):
     monkeypatch.setattr(checking.engine, "evaluate", broken)
 
     with caplog.at_level(logging.ERROR, logger="policy_portal.errors"):
-        response = post(api, {"as_of": "2026-06-01", "facts": STANDARDS_AND_CHAMPION})
+        response = post(api, {"as_of": "2026-06-01", "facts": STANDARDS_AND_CHAMPION}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 503
     assert response.json() == {

@@ -158,7 +158,7 @@ def test_a_complex_without_pic2s_governance_is_refused_naming_what_is_missing(dj
         register_from_application(app)
 
     assert (err.value.code, err.value.field) == ("pic_governance", "facts.complex_governance")
-    assert "expert_committee" in err.value.message
+    assert "专家委员会" in err.value.message  # named as the questionnaire labels it
     assert not InnovationComplex.objects.exists()
 
 
@@ -205,7 +205,7 @@ def test_a_centre_missing_an_iic11_mechanism_is_refused(django_capture_on_commit
         register_from_application(force_approved(submit(user, app, django_capture_on_commit_callbacks)))
 
     assert (err.value.code, err.value.field) == ("iic_requirements", "facts.iic_mechanisms")
-    assert "talent_service" in err.value.message
+    assert "人才服务机制" in err.value.message  # named as the questionnaire labels it
 
 
 def test_the_iic_plans_summary_is_at_most_2500_characters(django_capture_on_commit_callbacks):

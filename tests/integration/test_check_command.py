@@ -104,16 +104,16 @@ def test_the_ruleset_version_option_picks_a_published_version(tmp_path):
 @pytest.mark.parametrize(
     "payload, args, field",
     [
-        ('{"facts": {', [], "{path}: Malformed JSON"),
-        ("[" * 100_000 + "]" * 100_000, [], "{path}: JSON nested too deeply"),
+        ('{"facts": {', [], "{path}: The input is not valid JSON: malformed at line 1"),
+        ("[" * 100_000 + "]" * 100_000, [], "{path}: The input is not valid JSON: values nest deeper than 32 levels"),
         ("[1, 2]", [], "facts: expected a JSON object"),
-        ('{"facts": []}', [], "facts: Expected an object"),
+        ('{"facts": []}', [], "facts: This value has the wrong form: expected an object"),
         ('{"facts": {}, "asof": "2026-06-01"}', [], "asof: unknown field"),
-        ('{"turnover": 5}', [], "facts.turnover: Unknown fact"),
-        ('{"org_type": "company"}', [], "facts.org_type: Expected one of"),
-        ('{"facts": {}, "as_of": "2026-02-30"}', [], "as_of: 2026-02-30 is not a real date."),
-        ("{}", ["--as-of", "2026-02-30"], "as_of: 2026-02-30 is not a real date."),
-        ("{}", ["--as-of", "tomorrow"], "as_of: Expected a date written YYYY-MM-DD."),
+        ('{"turnover": 5}', [], "facts.turnover: The facts vocabulary has no fact turnover."),
+        ('{"org_type": "company"}', [], "facts.org_type: The value is not one of the allowed choices."),
+        ('{"facts": {}, "as_of": "2026-02-30"}', [], "as_of: Enter a real date from 1900 to 2200, written YYYY-MM-DD."),
+        ("{}", ["--as-of", "2026-02-30"], "as_of: Enter a real date from 1900 to 2200, written YYYY-MM-DD."),
+        ("{}", ["--as-of", "tomorrow"], "as_of: Enter a real date from 1900 to 2200, written YYYY-MM-DD."),
         ('{"facts": {}, "ruleset_version": "1"}', [], "ruleset_version: expected the number"),
         ("{}", ["--ruleset-version", "999"], "ruleset_version: No published rule version is numbered 999."),
         ("{}", ["--ruleset-version", "x"], "--ruleset-version: expected a positive whole number"),
@@ -161,7 +161,7 @@ def test_from_the_shell_bad_input_exits_1_with_one_line_and_no_traceback():
 
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr
-    assert completed.stderr.strip() == "CommandError: facts.turnover: Unknown fact 'turnover'; see GET /api/v1/facts/."
+    assert completed.stderr.strip() == "CommandError: facts.turnover: The facts vocabulary has no fact turnover."
     assert completed.stdout == ""
 
 

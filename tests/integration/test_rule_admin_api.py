@@ -103,7 +103,7 @@ def test_an_edit_of_a_published_version_is_a_conflict():
     assert response.status_code == 409 and response.json()["code"] == "not_a_draft"
 
 
-def test_a_failing_golden_case_blocks_publishing_and_names_the_case():
+def test_a_failing_golden_case_blocks_publishing_and_names_the_clause_and_outcome():
     author, reviewer = api(rule_admin()), api(rule_admin())
     number = new_draft(author)
     put_fim42(author, number, amount_yuan=800_000)
@@ -112,7 +112,7 @@ def test_a_failing_golden_case_blocks_publishing_and_names_the_case():
     response = reviewer.post(f"/api/v1/rules/versions/{number}/publish/", {}, format="json")
 
     assert response.status_code == 400 and response.json()["code"] == "golden_cases_failed"
-    assert FIM42_CASE in response.json()["message"]
+    assert "FIM-4.2" in response.json()["message"] and "50 万元" in response.json()["message"]  # by clause and outcome
     assert RuleVersion.objects.get(number=number).status == RuleVersion.Status.IN_REVIEW
 
 

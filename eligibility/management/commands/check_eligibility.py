@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 as_of = parse_iso_date(as_of, "as_of")
             result = eligibility_check(facts=facts, as_of=as_of, ruleset_version=version)
         except FactError as exc:
-            raise CommandError(f"{exc.field}: {exc.message}") from None
+            raise CommandError(f"{exc.field}: {exc.detail}") from None  # the command line speaks English
         except EngineLimitError as exc:
             raise CommandError(f"facts: {exc}") from None
         except (EngineError, EngineDisagreement, NoPublishedVersion) as exc:

@@ -119,7 +119,7 @@
     var payload = { facts: facts };
     var asOf = form.elements.as_of;
     if (asOf && asOf.value) payload.as_of = asOf.value;
-    if (asOf && asOf.validity && asOf.validity.badInput) local.as_of = data.errors.invalid_date;
+    if (asOf && asOf.validity && asOf.validity.badInput) local.as_of = data.invalidDate;
     return { payload: payload, local: local };
   }
 
@@ -161,7 +161,7 @@
 
   function showApiError(error) {
     var field = (error.field || "").replace(/^facts\./, "");
-    var message = data.errors[error.code] || error.message;
+    var message = error.message;  /* in the page's language: the API answers in it */
     var errors = {};
     errors[questionFor(field) ? field : "_"] = message;
     showErrors(errors);
@@ -304,7 +304,9 @@
     fetch(data.api, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      /* the API answers in the language it is asked for: the page's, not the browser's */
+      headers: { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": document.documentElement.lang || "zh-Hans",
+                 "X-CSRFToken": csrfToken() },
       body: sent
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (json) {

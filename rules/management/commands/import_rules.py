@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from policy_portal.exceptions import DomainError
 from rules.models import RuleVersion
 from rules.selectors import version_by_number
-from rules.spreadsheets import MAX_BYTES, draft_import_xlsx, draft_import_yaml
+from rules.spreadsheets import MAX_BYTES, draft_import
 
 SUFFIXES = {".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml"}
 
@@ -48,14 +48,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"actor: there is no active user {actor!r}.")
         try:
-            if fmt == "xlsx":
-                report = draft_import_xlsx(actor=user, draft=version, data=data)
-            else:
-                try:
-                    text = data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    raise DomainError("invalid_file", "YAML files must be UTF-8 text.", "file") from None
-                report = draft_import_yaml(actor=user, draft=version, text=text)
-        except DomainError as exc:
-            raise CommandError(f"{exc.field}: {exc.message} [{exc.code}] — nothing was changed.") from None
+            report = draft_import(actor=user, draft=version, data=data, fmt=fmt)
+        except DomainError as exc:  # the command line speaks English, like its other errors
+            raise CommandError(f"{exc.field}: {exc.detail} [{exc.code}] — nothing was changed.") from None
         self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))

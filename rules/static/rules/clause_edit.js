@@ -74,7 +74,7 @@
     addButton.hidden = false;
     addButton.addEventListener("click", function () {
       var index = String(nextIndex());
-      var html = template.innerHTML.replace(/__i__/g, index);
+      var html = template.innerHTML.replace(/__prefix__/g, index);
       var holder = document.createElement("div");
       holder.innerHTML = html.trim();
       var row = holder.firstElementChild;
