@@ -4,15 +4,13 @@ Each model carries what its document requires; the registers are filled by recog
 (carriers.recognition), assessed each year (the *Assessment models, IIC-13/14/15), and
 measured against the targets (Target) and, for centres, the 附件2 indicators (IICIndicator).
 """
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-IIC_NAME_RE = re.compile(r"^重庆市(?P<field>\S+)产业创新中心$")
+from rules.patterns import iic_name_ok
 
 # IIC 第十一条（三）and（四）, as the facts vocabulary names them (fixtures/facts.yaml).
 IIC_FUNCTIONS = ("rd_product", "commercialisation", "venture_incubation", "ip_operation")
@@ -20,7 +18,7 @@ IIC_MECHANISMS = ("talent_incentive", "result_sharing", "collaborative_innovatio
 # PIC 二（二）: the complex_governance fact's four values.
 PIC_GOVERNANCE = ("council", "expert_committee", "secretariat", "binding_charter")
 # RIE 一（二）: the functions of an institute (the rie_functions fact).
-RIE_FUNCTIONS = ("rd", "transfer", "pilot", "incubation", "services")
+RIE_FUNCTIONS = ("rd", "transfer", "pilot", "incubation", "services", "other")  # 等功能: other → officer
 
 
 class Rating(models.TextChoices):
@@ -158,7 +156,7 @@ class IncubationCarrier(Carrier):
 
 def validate_iic_name(value: str) -> None:
     """IIC 第十二条: centres are named 重庆市××产业创新中心."""
-    if not IIC_NAME_RE.fullmatch(value or ""):
+    if not iic_name_ok(value or ""):  # the checker's own test of IIC-12's name condition
         raise ValidationError(_("The name must read 重庆市××产业创新中心."), code="iic_name")
 
 
