@@ -221,14 +221,18 @@ def clause_rule_edit(
     return rule
 
 
-def _test_key(fact, operator, value) -> str:
-    return content_checksum([fact, operator, value])
+def _test_keys(fact, operator, value, message_zh) -> tuple[str, str]:
+    """A condition's test, with and without what it says (two reviews of one fact differ only in that)."""
+    return content_checksum([fact, operator, value, message_zh.strip()]), content_checksum([fact, operator, value])
 
 
 def _sources_by_test(rule: ClauseRule) -> dict[str, dict]:
-    """The words of the rule's current conditions, by the test they make (fact, operator, value)."""
-    return {_test_key(c.fact_id, c.operator, c.value): {f: getattr(c, f) for f in SOURCE_FIELDS}
-            for c in rule.conditions.all()}
+    """The words of the rule's current conditions, by the test they make."""
+    kept: dict[str, dict] = {}
+    for c in rule.conditions.order_by("-group", "-position"):  # the first row of a test wins its bare key
+        for key in _test_keys(c.fact_id, c.operator, c.value, c.message_zh):
+            kept[key] = {f: getattr(c, f) for f in SOURCE_FIELDS}
+    return kept
 
 
 def _source_of(cond: dict, kept: dict[str, dict]) -> dict:
@@ -236,7 +240,8 @@ def _source_of(cond: dict, kept: dict[str, dict]) -> dict:
     workbook without those columns), the words of the identical condition it replaces, so an edit keeps them."""
     if any(f in cond for f in SOURCE_FIELDS):
         return {f: (cond.get(f) or "").strip() for f in SOURCE_FIELDS}
-    return kept.get(_test_key(cond["fact"], cond["operator"], cond.get("value")), {f: "" for f in SOURCE_FIELDS})
+    exact, bare = _test_keys(cond["fact"], cond["operator"], cond.get("value"), cond["message_zh"])
+    return kept.get(exact) or kept.get(bare) or {f: "" for f in SOURCE_FIELDS}
 
 
 @transaction.atomic

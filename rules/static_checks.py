@@ -8,6 +8,7 @@ severity by the clause's catalogue position (book-wide findings last), then by c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -41,13 +42,17 @@ class Finding:
     message_en: str
 
 
-def static_checks(book: RuleBook, *, cases=None, today: dt.date | None = None) -> list[Finding]:
-    """Every finding on `book`. `cases` (rules.cases.Case list) and `today` enable the checks that need them."""
+def static_checks(book: RuleBook, *, cases=None, today: dt.date | None = None,
+                  texts: dict[str, str] | None = None) -> list[Finding]:
+    """Every finding on `book`. `cases` (rules.cases.Case list), `today` and `texts` (document code → full text)
+    enable the checks that need them."""
     findings: list[Finding] = []
     for clause in book.evaluated_clauses:
         findings += _clause_findings(clause, book.vocabulary)
         if today is not None:
             findings += _ended(clause, today)
+        if texts is not None:
+            findings += unsourced_conditions(clause, texts)
     findings += _double_payments(book)
     findings += _unused_facts(book)
     if cases is not None:
@@ -257,6 +262,34 @@ def _ended(clause: ClauseSpec, today: dt.date) -> list[Finding]:
         f"{clause.code}: the validity window ended on {last}; it no longer applies to new checks "
         f"(checks as of earlier dates still use it).",
     )]
+
+
+# ---------------------------------------------------------------- the words a condition rests on
+
+INTERPRETATION = re.compile(r"^I-\d+: \S")  # "I-3: an event the text does not date …" (docs/policy-reading.md)
+
+
+def unsourced_conditions(clause: ClauseSpec, texts: dict[str, str]) -> list[Finding]:
+    """Conditions that name no words of the text found verbatim in their document (the clause's own, or their
+    source_document), unless they follow a documented interpretation ("I-n: reason")."""
+    out = []
+    for group in clause.groups:
+        for c in group:
+            document = c.source_document or clause.document
+            if c.source_quote and c.source_quote in texts.get(document, ""):
+                continue
+            if INTERPRETATION.match(c.interpretation or ""):
+                continue
+            why_zh = f"所引原文“{c.source_quote}”不在{document}原文中" if c.source_quote else "未注明所依据的原文"
+            why_en = (f"its words “{c.source_quote}” are not in the text of {document}" if c.source_quote
+                      else "it names no words of the text")
+            out.append(Finding(
+                WARNING, "condition_without_words", clause.code, c.fact,
+                f"{clause.code}：条件 {_show(c, None)}（“{c.message_zh}”）{why_zh}，也未说明所依据的解读。",
+                f"{clause.code}: the condition {_show(c, None)} (“{c.message_en}”): {why_en}, and it follows no "
+                "documented interpretation.",
+            ))
+    return out
 
 
 # ---------------------------------------------------------------- one achievement paid twice
