@@ -78,9 +78,9 @@ def test_a_raised_cap_goes_through_draft_review_and_publication(django_capture_o
 @pytest.mark.parametrize(
     "condition, field, code",
     [
-        ({"fact": "no_such_fact", "operator": "eq", "value": 1}, "conditions[5][0].fact", "unknown_fact"),
-        ({"fact": "org_type", "operator": "gte", "value": "enterprise"}, "conditions[5][0].operator", "operator_mismatch"),
-        ({"fact": "incubated_future_enterprises", "operator": "gte", "value": "many"}, "conditions[5][0].value", "invalid_type"),
+        ({"fact": "no_such_fact", "operator": "eq", "value": 1}, "conditions[6][0].fact", "unknown_fact"),
+        ({"fact": "org_type", "operator": "gte", "value": "enterprise"}, "conditions[6][0].operator", "operator_mismatch"),
+        ({"fact": "incubated_future_enterprises", "operator": "gte", "value": "many"}, "conditions[6][0].value", "invalid_type"),
     ],
 )
 def test_an_edit_that_does_not_fit_the_vocabulary_is_refused_naming_the_field(condition, field, code):
