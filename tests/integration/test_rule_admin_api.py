@@ -144,6 +144,21 @@ def test_static_checks_find_conditions_that_can_never_hold():
     assert error["message_zh"] and error["message_en"]
 
 
+def test_static_checks_name_a_condition_that_rests_on_no_words_of_the_text():
+    client = api(rule_admin())
+    number = new_draft(client)
+    unsourced = {"fact": "org_type", "operator": "eq", "value": "enterprise", "message_zh": "企业", "message_en": "An enterprise",
+                 "source_quote": "", "interpretation": ""}
+    sourced = {**unsourced, "source_quote": "牵头制修订企业"}
+    put_fim42(client, number, conditions=fim42(client, number)["conditions"] + [[unsourced]])
+    flagged = client.get(f"/api/v1/rules/versions/{number}/checks/").json()["findings"]
+    put_fim42(client, number, conditions=fim42(client, number)["conditions"][:-1] + [[sourced]])
+    clean = client.get(f"/api/v1/rules/versions/{number}/checks/").json()["findings"]
+
+    assert [(f["severity"], f["clause"]) for f in flagged if f["code"] == "condition_without_words"] == [("warning", "FIM-4.2")]
+    assert [f for f in clean if f["code"] == "condition_without_words"] == []
+
+
 def test_reject_needs_a_reason_and_rollback_publishes_an_earlier_version_again(django_capture_on_commit_callbacks):
     author, reviewer = api(rule_admin()), api(rule_admin())
     original = current_version().number
