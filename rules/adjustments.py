@@ -26,6 +26,8 @@ UNCERTAIN_START_READING = ("I-5: FIM prints no publication day; its window start
 
 PRIOR_SUPPORT_FACT = "prior_support_same_item"
 NON_DUPLICATION_QUOTE = "本政策措施与本市其他同类政策有重叠或冲突的，按照“就新、不重复”原则执行"
+# The facts these adjustments read, which no condition tests.
+FACTS_READ = (PRIOR_SUPPORT_FACT, "prior_support_policy", "prior_support_year", "prior_support_amount_yuan")
 # declared value → (message_zh, message_en, interpretation) of what awaits the officer; {detail} is the declaration
 PRIOR_SUPPORT_REVIEW = {
     "older_municipal": (

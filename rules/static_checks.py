@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
+from .adjustments import FACTS_READ
 from .evaluator import VALIDITY_FACT, like_regex
 from .operators import FactSpec, FactType, Operator, date_to_days, days_to_date
 from .rulebook import ClauseSpec, Cond, RuleBook
@@ -338,7 +339,7 @@ def _double_payments(book: RuleBook) -> list[Finding]:
 
 
 def _unused_facts(book: RuleBook) -> list[Finding]:
-    used = {c.fact for clause in book.evaluated_clauses for g in clause.groups for c in g}
+    used = {c.fact for clause in book.evaluated_clauses for g in clause.groups for c in g} | set(FACTS_READ)
     framework = {c.fact for clause in book.clauses if not clause.evaluated for g in clause.groups for c in g}
     out = []
     for code in book.vocabulary:

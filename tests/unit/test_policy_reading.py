@@ -93,6 +93,13 @@ def test_static_checks_report_conditions_without_words_when_given_the_texts(book
     assert [f for f in static_checks(book, texts=texts) if f.code == "condition_without_words"] == []
 
 
+def test_the_prior_support_facts_are_not_reported_unused(book):
+    unused = {f.fact for f in static_checks(book) if f.code == "unused_fact"}
+
+    assert not unused & {"prior_support_same_item", "prior_support_policy", "prior_support_year",
+                         "prior_support_amount_yuan"}
+
+
 def test_loading_refuses_words_that_are_not_in_the_text(db, tmp_path):
     shutil.copytree(FIXTURES, tmp_path / "fixtures")
     path = tmp_path / "fixtures" / "clauses.yaml"
