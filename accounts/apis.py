@@ -31,6 +31,8 @@ class TokenApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
+        if getattr(request, "axes_locked_out", False):  # django-axes: too many failures from this address
+            raise NotAllowed("locked", "Too many failed attempts: try again in a while.", "username")
         if user is None or not user.is_active:
             raise NotAllowed("invalid_credentials", "Unknown username or wrong password.", "password")
         token, _ = Token.objects.get_or_create(user=user)

@@ -47,3 +47,9 @@ def document_get(*, code: str) -> Document | None:
 def bureau_list() -> QuerySet[Bureau]:
     """Every responsible unit, in load order (municipal first as the fixture lists them)."""
     return Bureau.objects.order_by("id")
+
+
+def districts() -> list[tuple[str, str, str]]:
+    """Chongqing's districts and counties (区县), as (name, label in Chinese, label in English: the same proper name)."""
+    rows = Bureau.objects.filter(level=Bureau.Level.DISTRICT).exclude(district="").order_by("id")
+    return [(b.district, b.district, b.district) for b in rows]

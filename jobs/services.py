@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from typing import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,7 +23,6 @@ from .models import Job, JobChunk
 log = logging.getLogger(__name__)
 RUN_CHUNK = "jobs.tasks.run_chunk"
 DEFAULT_CHUNK_SIZE = 500
-STALE_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
 # kind → handler(job, items) → {"changed": n, ...}; it runs inside the chunk's transaction.
@@ -89,9 +89,10 @@ def chunk_run(*, chunk_id: int) -> str:
     return "done"
 
 
-def jobs_sweep(*, now: dt.datetime | None = None, stale_after: dt.timedelta = STALE_AFTER) -> int:
+def jobs_sweep(*, now: dt.datetime | None = None, stale_after: dt.timedelta | None = None) -> int:
     """Re-queue pending chunks never queued, or queued longer ago than `stale_after` (a worker died)."""
     now = now or timezone.now()
+    stale_after = stale_after or dt.timedelta(seconds=settings.PORTAL_STALE_SECONDS)
     stale = list(
         JobChunk.objects.filter(state=JobChunk.State.PENDING, attempts__lt=MAX_ATTEMPTS)
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - stale_after))

@@ -34,11 +34,18 @@ MESSAGES: dict[str, Promise | str] = {
 }
 
 
+# Codes registered twice with different words: the first words stay; tests/unit/test_messages.py fails on any.
+CONFLICTS: list[tuple[str, str, str]] = []
+
+
 def register(messages: dict[str, Promise | str]) -> None:
-    """Add an app's codes; a code may be registered once (two meanings for one code are a bug)."""
+    """Add an app's codes. One code has one meaning: a second registration with other words is kept out and
+    recorded in CONFLICTS (a test fails on it) rather than stopping the process."""
     for code, text in messages.items():
-        if code in MESSAGES and str(MESSAGES[code]) != str(text):
-            raise ValueError(f"message code {code!r} is registered twice with different words")
+        if code in MESSAGES:
+            if str(MESSAGES[code]) != str(text):
+                CONFLICTS.append((code, str(MESSAGES[code]), str(text)))
+            continue
         MESSAGES[code] = text
 
 
@@ -53,16 +60,20 @@ def _shown(name: str, value) -> str:
     return str(value)
 
 
-def render(code: str, params: dict | None = None, *, fallback: str = "") -> str:
-    """The sentence for `code` in the active language, its parameters filled in."""
-    template = MESSAGES.get(code)
-    if template is None:
-        return fallback or code
-    params = params or {}
-    text = str(template)
+def fill(text, params: dict | None, *, fallback: str = "") -> str:
+    """`text` (a msgid, translated now) with its %(name)s parameters shown as people read them."""
+    text = str(text)
     if not params:
         return text
     try:
         return text % {name: _shown(name, value) for name, value in params.items()}
     except (KeyError, ValueError, TypeError):  # a parameter missing from a raise site: say what we can
         return fallback or text
+
+
+def render(code: str, params: dict | None = None, *, fallback: str = "") -> str:
+    """The sentence for `code` in the active language, its parameters filled in."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return fallback or code
+    return fill(template, params, fallback=fallback)

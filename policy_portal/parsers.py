@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.parsers import BaseParser
 
-from .errors import ApiError
 
 MAX_DEPTH = 32
 
@@ -63,7 +62,10 @@ def load_json(raw: bytes | str, *, max_depth: int = MAX_DEPTH):
     return value
 
 
-def too_large_error() -> ApiError:
+def too_large_error():
+    # Imported here: policy_portal.errors imports DRF's views, whose settings import this module (a cycle at start).
+    from .errors import ApiError
+
     return ApiError(
         "too_large",
         f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
@@ -84,4 +86,6 @@ class StrictJSONParser(BaseParser):
         try:
             return load_json(raw)
         except JsonInputError as exc:
+            from .errors import ApiError
+
             raise ApiError(exc.code, str(exc), None) from None

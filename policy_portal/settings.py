@@ -38,10 +38,13 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the portal needs no CDN
+    "axes",  # failed sign-ins counted per username and address; locked for a while after too many
     "accounts",
     "jobs",
+    "notifications",
     "catalogue",
     "rules",
+    "programmes",
     "eligibility",
     "library",
     "subsidies",
@@ -59,7 +62,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = env.int("PORTAL_LOGIN_LOCK_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "policy_portal.urls"
 LOGIN_URL = "login"
@@ -79,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -123,7 +136,13 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# At least once: a task is acknowledged after it ran, and a task whose process died (OOM killer, kill -9)
+# goes back to the queue instead of being acknowledged. Effects are made idempotent in the services.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis redelivers an unacknowledged task after this many seconds: longer than the longest task (a chunk of
+# 500 re-evaluations takes seconds), shorter than the sweepers' patience.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
@@ -135,6 +154,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Every JSON body is read strictly: bounded size and nesting, no NaN (deep nesting is a 400, never a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "policy_portal.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "policy_portal.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -142,6 +167,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "eligibility": env.str("PORTAL_CHECK_RATE", default="120/min"),
         "login": env.str("PORTAL_LOGIN_RATE", default="20/min"),
+        "register": env.str("PORTAL_REGISTER_RATE", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -160,6 +186,8 @@ SPECTACULAR_SETTINGS = {
         "ClauseKindEnum": "catalogue.models.Clause.Kind",
         "AmountKindEnum": "rules.models.ClauseRule.AmountKind",
         "BureauLevelEnum": "catalogue.models.Bureau.Level",
+        "OrganisationStatusEnum": "accounts.models.Organisation.Status",
+        "CallStatusEnum": "programmes.models.Call.Status",
     },
 }
 
@@ -168,25 +196,41 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},  # one line per sign-in is noise; lockouts are warnings
 }
 
 if not DEBUG:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto: HTTPS everywhere, on by default.
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+    # The health check answers the proxy and the supervisor over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Email: the console backend by default; production sets DJANGO_EMAIL_BACKEND and the EMAIL_* variables.
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="政策服务平台 <noreply@policy-portal.local>")
+# Links in emails point here.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# The sweepers run every PORTAL_SWEEP_SECONDS and re-queue work queued more than PORTAL_STALE_SECONDS ago
+# and still not done (at-least-once delivery: a lost message costs at most this long).
+PORTAL_SWEEP_SECONDS = env.int("PORTAL_SWEEP_SECONDS", default=60)
+PORTAL_STALE_SECONDS = env.int("PORTAL_STALE_SECONDS", default=600)
 
 # Celery beat: reminders once a day at 08:30 Beijing time.
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "iic-reminders": {"task": "carriers.tasks.send_iic_reminders", "schedule": crontab(hour=8, minute=30)},
-    # Job chunks that nobody finished (a worker died, a message was lost) are queued again.
-    "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": 60.0},
+    # Work that nobody finished (a worker died, a message was lost) is queued again.
+    "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
+    "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
 }

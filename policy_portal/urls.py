@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from policy_portal.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -14,7 +17,12 @@ urlpatterns = [
     path("api/v1/", include("subsidies.urls_api_applications")),
     path("api/v1/", include("carriers.urls_api")),
     path("api/v1/", include("rules.urls_api")),
+    path("api/v1/", include("notifications.urls_api")),
+    path("api/v1/", include("programmes.urls_api")),
     path("", include("accounts.urls")),
+    path("", include("accounts.urls_registration")),
+    path("", include("notifications.urls")),
+    path("", include("programmes.urls")),
     path("", include("subsidies.urls_applications")),
     path("", include("carriers.urls")),
     path("", include("rules.urls")),

@@ -7,6 +7,10 @@ class RulesConfig(AppConfig):
     verbose_name = _("Rule tables")
 
     def ready(self):
+        from accounts.choices import register_choices
+
         from .loading import register
+        from .selectors import fact_choices
 
         register()
+        register_choices("org_type", lambda: fact_choices("org_type"))

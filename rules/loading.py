@@ -20,7 +20,7 @@ CONDITION_KEYS = {"fact", "op", "value", "zh", "en", "src", "src_doc", "interpre
 # A condition names the words it rests on (src, verbatim in its document or in src_doc), or the documented
 # interpretation it follows (interpretation: "I-n: reason"), or both where the words do not settle it.
 SOURCE_KEYS = {"src_doc": "source_document", "src": "source_quote", "interpretation": "interpretation"}
-FIXTURES_NOTE = "Loaded from fixtures/ by load_policies"
+FIXTURES_NOTE = "load_policies 载入 fixtures/ 中的政策规则"  # the system actor writes in Chinese, as officers do
 FACT_KEYS = {"code", "section", "type", "label_zh", "label_en", "help_zh", "help_en", "choices", "min_value", "max_value"}
 
 

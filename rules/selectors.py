@@ -225,3 +225,9 @@ def fact_list(*, version: RuleVersion | None = None) -> list[Fact]:
     for fact in facts:
         fact.used_by = used_by.get(fact.code, [])
     return facts
+
+
+def fact_choices(code: str) -> list[tuple[str, str, str]]:
+    """An enum fact's choices as (value, zh, en)."""
+    fact = Fact.objects.filter(code=code).first()
+    return [(c["value"], c["zh"], c["en"]) for c in (fact.choices if fact else [])]

@@ -16,10 +16,11 @@ from rest_framework.pagination import LimitOffsetPagination
 from policy_portal.pagination import get_paginated_response
 
 from .models import Application
-from .selectors_applications import allowed_actions, application_detail, application_queue
+from .selectors_applications import allowed_actions, application_detail, application_or_404, application_queue
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
+from .workflow import DECISIONS
 
 
 class EventSerializer(serializers.Serializer):
@@ -104,9 +105,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
 
 
 def _detail_response(request, app_id, code=status.HTTP_200_OK):
-    app = application_detail(request.user, app_id)
-    if app is None:
-        raise NotFound("not_found", "No such application.")
+    app = application_or_404(request.user, app_id)
     return Response(ApplicationDetailSerializer(app, context={"request": request}).data, status=code)
 
 
@@ -176,8 +175,7 @@ class ApplicationDetailApi(APIView):
 
     @extend_schema(request=UpdateSerializer, responses=ApplicationDetailSerializer, summary="Edit a draft or returned application")
     def patch(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.UpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         application_update(actor=request.user, application_id=pk, **data.validated_data)
@@ -189,8 +187,7 @@ class ApplicationSubmitApi(APIView):
 
     @extend_schema(request=None, responses=ApplicationDetailSerializer, summary="Submit (idempotent)")
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         application_submit(actor=request.user, application_id=pk)
         return _detail_response(request, pk)
 
@@ -199,15 +196,14 @@ class ApplicationDecideApi(APIView):
     permission_classes = [IsAuthenticated, IsBureauOfficer]
 
     class InputSerializer(serializers.Serializer):
-        decision = serializers.ChoiceField(choices=["approve", "reject", "return"])
+        decision = serializers.ChoiceField(choices=DECISIONS)
         amount_approved_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
         lock_version = serializers.IntegerField(required=False, min_value=0)
 
     @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer, summary="Approve, reject or return")
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -219,27 +215,30 @@ class ApplicationDecideApi(APIView):
 
 
 class ApplicationActionApi(APIView):
-    """withdraw, resubmit (applicant); start_review, recommend, reassign (officer)."""
+    """One declared action of subsidies.workflow.ACTIONS (urls_api_applications gives each its path)."""
 
     permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
     action_name = ""
 
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-        to_bureau = serializers.CharField(required=False, max_length=40)
+        amount_approved_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                                        help_text="approve: by default the amount requested")
+        to_bureau = serializers.CharField(required=False, max_length=40, help_text="reassign: the bureau's short name")
         lock_version = serializers.IntegerField(required=False, min_value=0)
 
     @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer,
-                   description="For reassign, the answer is the summary: the application leaves the caller's queue.")
+                   description="Refused with the code of the action's check (not_owner, not_your_bureau, "
+                               "invalid_transition, …) unless it is among the application's allowed_actions. "
+                               "For reassign, the answer is the summary: the application leaves the caller's queue.")
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         app = application_transition(actor=request.user, application_id=pk, action=self.action_name,
-                                     reason=v.get("reason", ""), to_bureau=v.get("to_bureau"),
-                                     expected_lock_version=v.get("lock_version"))
+                                     reason=v.get("reason", ""), amount_approved_yuan=v.get("amount_approved_yuan"),
+                                     to_bureau=v.get("to_bureau"), expected_lock_version=v.get("lock_version"))
         if application_detail(request.user, pk) is None:
             # Handed over (reassigned): the caller no longer sees it, so only the summary comes back.
             return Response(ApplicationSummarySerializer(app).data)
@@ -255,8 +254,7 @@ class AttachmentListApi(APIView):
         responses={201: AttachmentSerializer}, summary="Attach a file (PDF, PNG, JPEG, DOCX, XLSX; at most 10 MB)",
     )
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("required", "Attach a file in the field 'file'.", "file")
@@ -269,8 +267,8 @@ class AttachmentDownloadApi(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="Download an attachment")
     def get(self, request, pk: int, attachment_id: int):
-        app = application_detail(request.user, pk)
-        attachment = app and next((a for a in app.attachments.all() if a.pk == attachment_id), None)
+        app = application_or_404(request.user, pk)
+        attachment = next((a for a in app.attachments.all() if a.pk == attachment_id), None)
         if attachment is None:
             raise NotFound("not_found", "No such attachment.")
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
@@ -287,8 +285,7 @@ class ApplicationConsultApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: ConsultationSerializer},
                    summary="Consult a co-responsible bureau")
     def post(self, request, pk: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = application_consult(actor=request.user, application_id=pk, **data.validated_data)
@@ -303,8 +300,7 @@ class ConsultationAnswerApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=ConsultationSerializer, summary="Answer a consultation")
     def post(self, request, pk: int, consultation_id: int):
-        if application_detail(request.user, pk) is None:
-            raise NotFound("not_found", "No such application.")
+        application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = consultation_answer(actor=request.user, application_id=pk, consultation_id=consultation_id,

@@ -4,14 +4,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
+from policy_portal.exceptions import DomainError
 from rules.impact import Subject
 
 from .models import Application, ApplicationEvent, Consultation, Evaluation
-from .models.applications import Stage, Status
-from .workflow import OFFICER, OWNER, TRANSITIONS
+from .models.applications import Status
+from .workflow import ACTIONS, Action, answer_check, consult_check, edit_check, passes
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -75,25 +77,45 @@ def application_detail(user, application_id) -> Application | None:
     )
 
 
+def application_or_404(user, application_id) -> Application:
+    """The application in full (application_detail) if `user` may see it; else Http404, which the pages show as
+    their 404 and the API answers as {code: not_found}. Whoever cannot see an application learns nothing of it."""
+    app = application_detail(user, application_id)
+    if app is None:
+        raise Http404("No such application.")
+    return app
+
+
 def consultations_to_answer(user, app: Application) -> list:
     """The consultations on `app` that this officer's bureau has still to answer."""
-    bureau = bureau_of(user) if role_of(user) == Role.OFFICER else None
-    return [c for c in app.consultations.all() if bureau and c.bureau_id == bureau.pk and c.answered_at is None]
+    return [c for c in app.consultations.all() if passes(answer_check, user, c)]
 
 
 def allowed_actions(user, app: Application) -> list[str]:
-    """The transitions this user may take now (what the pages offer as buttons)."""
-    role = role_of(user)
-    acting = app.district_bureau_id if app.stage == Stage.DISTRICT else app.bureau_id
-    out = []
-    for name, t in TRANSITIONS.items():
-        if app.status not in t.sources or app.stage not in t.stages:
-            continue
-        if t.actor == OWNER and role == Role.APPLICANT and organisation_of(user).pk == app.organisation_id:
-            out.append(name)
-        elif t.actor == OFFICER and role == Role.OFFICER and bureau_of(user).pk == acting:
-            out.append(name)
-    return out
+    """The declared actions `user` may take on `app` now: those whose check passes. The pages draw them as buttons,
+    the API lists them; the service runs the same check again before it writes."""
+    return [name for name, action in ACTIONS.items() if action.allows(user, app)]
+
+
+def blocked_actions(user, app: Application) -> list[tuple[Action, DomainError]]:
+    """The actions `user` could take in this state but for an unmet condition, each with the refusal that says what
+    is missing (a page explains them instead of drawing their buttons)."""
+    blocked = []
+    for action in ACTIONS.values():
+        if passes(action.check_actor, user, app) and passes(action.check_state, app):
+            try:
+                action.check_conditions(app)
+            except DomainError as exc:
+                blocked.append((action, exc))
+    return blocked
+
+
+def can_edit(user, app: Application) -> bool:
+    return passes(edit_check, user, app)
+
+
+def can_consult(user, app: Application) -> bool:
+    return passes(consult_check, user, app)
 
 
 def impact_subjects() -> list:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import apis_applications as apis
+from .workflow import ACTIONS
 
 urlpatterns = [
     path("applications/", apis.ApplicationListApi.as_view(), name="api-applications"),
@@ -16,7 +17,9 @@ urlpatterns += [
     path("applications/<int:pk>/consultations/<int:consultation_id>/answer/", apis.ConsultationAnswerApi.as_view(),
          name="api-application-consultation-answer"),
 ]
-for action in ("withdraw", "resubmit", "start_review", "recommend", "reassign"):
+# Every declared action has its path (submit keeps its own view above; approve, reject and return are also
+# taken through decide/).
+for action in (name for name in ACTIONS if name != "submit"):
     urlpatterns.append(
         path(f"applications/<int:pk>/{action.replace('_', '-')}/",
              apis.ApplicationActionApi.as_view(action_name=action), name=f"api-application-{action}")

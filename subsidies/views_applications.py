@@ -26,11 +26,20 @@ from rules.models import ClauseRule, Fact
 from rules.selectors import current_version
 
 from .models.applications import Stage, Status
-from .selectors_applications import allowed_actions, application_detail, application_queue, consultations_to_answer
-from .services import application_create, application_submit, application_transition
+from .selectors_applications import (
+    allowed_actions,
+    application_detail,
+    application_or_404,
+    application_queue,
+    blocked_actions,
+    can_consult,
+    can_edit,
+    consultations_to_answer,
+)
+from .services import application_create, application_transition
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
-from .workflow import TRANSITIONS
+from .workflow import ACTIONS
 
 PAGE_SIZE = 20
 
@@ -127,7 +136,7 @@ def application_new(request):
     return render(request, "applications/new.html", context)
 
 
-# Events that are not workflow transitions (those are labelled by subsidies.workflow.TRANSITIONS).
+# Events that are not workflow actions (those are labelled by subsidies.workflow.ACTIONS).
 EVENT_LABELS = {
     "create": gettext_lazy("Created"),
     "update": gettext_lazy("Edited"),
@@ -142,42 +151,43 @@ def _history(app) -> list[dict]:
     statuses = dict(Status.choices)
     rows = []
     for e in app.events.all():
-        transition = TRANSITIONS.get(e.action)
-        label = display.pick(transition, "label") if transition else str(EVENT_LABELS.get(e.action, e.action))
+        action = ACTIONS.get(e.action)
+        label = display.pick(action, "label") if action else str(EVENT_LABELS.get(e.action, e.action))
         rows.append({"event": e, "label": label, "from": statuses.get(e.from_status, ""), "to": statuses.get(e.to_status, "")})
     return rows
 
 
 @login_required
 def application_page(request, pk: int):
-    app = application_detail(request.user, pk)
-    if app is None:
-        raise Http404
+    app = application_or_404(request.user, pk)
     rule = _current_rule(app.clause)
     evaluation = next(iter(app.evaluations.all()), None)
-    actions = allowed_actions(request.user, app)
+    actions = {name: ACTIONS[name] for name in allowed_actions(request.user, app)}
     return render(request, "applications/detail.html", {
         "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
-        "actions": {name: TRANSITIONS[name] for name in actions},
-        "reassign_to": [b for b in (rule.bureaus.all() if rule else []) if b.pk != app.bureau_id],
-        "can_consult": "reassign" in actions,  # the handling officer of an open application
+        "actions": actions,
+        "blocked": blocked_actions(request.user, app),
+        "reason_for": (", " if display.is_english() else "、").join(
+            display.pick(a, "label") for a in actions.values() if a.reason_required),
+        "other_bureaus": [b for b in (rule.bureaus.all() if rule else []) if b.pk != app.bureau_id],
+        "can_consult": can_consult(request.user, app),
+        "can_edit": can_edit(request.user, app),
         "to_answer": consultations_to_answer(request.user, app),
         "is_district_stage": app.stage == Stage.DISTRICT,
         "history": _history(app),
     })
 
 
+DONE = {"submit": gettext_lazy("Submitted. The responsible bureau has been notified.")}
+
+
 @login_required
 @require_POST
 def application_act(request, pk: int):
-    if application_detail(request.user, pk) is None:
-        raise Http404
+    application_or_404(request.user, pk)
     action = request.POST.get("action", "")
     try:
-        if action == "submit":
-            application_submit(actor=request.user, application_id=pk)
-            messages.success(request, _("Submitted. The responsible bureau has been notified."))
-        elif action == "consult":
+        if action == "consult":
             application_consult(actor=request.user, application_id=pk, bureau=request.POST.get("bureau", ""),
                                 question=request.POST.get("question", ""))
             messages.success(request, _("The bureau has been consulted."))
@@ -194,7 +204,8 @@ def application_act(request, pk: int):
                 amount_approved_yuan=int(amount) if amount else None, to_bureau=request.POST.get("to_bureau") or None,
                 expected_lock_version=int(lock) if lock else None,
             )
-            messages.success(request, _("Done: %(action)s.") % {"action": display.pick(TRANSITIONS[action], "label")})
+            done = DONE.get(action) or _("Done: %(action)s.") % {"action": display.pick(ACTIONS[action], "label")}
+            messages.success(request, done)
     except ValueError:
         messages.error(request, _("The amount must be a whole number of yuan."))
     except DomainError as exc:
@@ -207,8 +218,7 @@ def application_act(request, pk: int):
 @login_required
 @require_POST
 def attachment_upload(request, pk: int):
-    if application_detail(request.user, pk) is None:
-        raise Http404
+    application_or_404(request.user, pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
@@ -223,8 +233,8 @@ def attachment_upload(request, pk: int):
 
 @login_required
 def attachment_download(request, pk: int, attachment_id: int):
-    app = application_detail(request.user, pk)
-    attachment = app and next((a for a in app.attachments.all() if a.pk == attachment_id), None)
+    app = application_or_404(request.user, pk)
+    attachment = next((a for a in app.attachments.all() if a.pk == attachment_id), None)
     if attachment is None:
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,

@@ -1,60 +1,301 @@
-"""The application state machine, declared once: every transition with who may take it and when.
+"""The application workflow, declared once: each action, who takes it from which states, what it changes, what follows.
 
-Services consult `TRANSITIONS`; pages and the API list `allowed_actions` from it; each
-transition taken writes one ApplicationEvent in the same transaction.
+One decision, three callers (Wagtail's `actions/`): `Action.check(actor, app)` raises the DomainError that
+refuses the action (its code says why) or returns. The pages and the API offer the actions whose check
+passes (selectors_applications.allowed_actions); the service (services.actions.application_transition)
+calls the same check under the row lock, then applies the entry's `changes`, saves, writes the
+ApplicationEvent and runs the entry's `effects`, in one transaction. A new state (公示, payment, appeal)
+is one more entry in ACTIONS, with its own changes and effects beside it.
+
+The checks of the other things done to an application (editing it, consulting a bureau, answering) are here too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import lazy
+
+from accounts.selectors import bureau_of, organisation_of
+from catalogue import display
+from policy_portal.celery import queue
+from policy_portal.exceptions import Conflict, DomainError, NotAllowed
+from rules.models import ClauseRule
+
+from .hooks import application_approved
+from .models import Application, Evaluation
 from .models.applications import Stage, Status
+from .routing import route_for
+from .terms import check_amount, current_rule, other_bureaus
+
+EVALUATE = "subsidies.tasks.evaluate_application"
+NOTIFY = "subsidies.tasks.notify_application"
 
 OWNER = "owner"  # a member of the applicant organisation
-OFFICER = "officer"  # an officer of the bureau the application currently sits with
+OFFICER = "officer"  # an officer of the acting bureau
 
 OPEN = frozenset({Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_REVIEW})
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+OPEN_OR_EDITABLE = OPEN | EDITABLE
+ALL_STAGES = frozenset(Stage.values)
+
+
+def acting_bureau_id(app: Application) -> int | None:
+    """The bureau whose officers act now: the district 主管单位 at the first stage (IIC-12), else the routed bureau."""
+    return app.district_bureau_id if app.stage == Stage.DISTRICT else app.bureau_id
+
+
+# ---------------------------------------------------------------- who
+
+
+def owner_check(actor, app: Application) -> None:
+    organisation = organisation_of(actor)
+    if organisation is None or organisation.pk != app.organisation_id:
+        raise NotAllowed("not_owner", "Only the applicant organisation can do this.")
+
+
+def officer_check(actor, app: Application) -> None:
+    bureau = bureau_of(actor)
+    if bureau is None or bureau.pk != acting_bureau_id(app):
+        raise NotAllowed("not_your_bureau", "Only an officer of the bureau handling this application can do this.")
+
+
+WHO = {OWNER: owner_check, OFFICER: officer_check}
+
+
+# ---------------------------------------------------------------- conditions: (app) -> None, raising what is unmet
+
+
+def amount_stated(app: Application) -> None:
+    """A ceiling or an equity investment: the applicant states the amount requested before submitting."""
+    rule = current_rule(app.clause)
+    if rule.amount_kind in (ClauseRule.AmountKind.CAP, ClauseRule.AmountKind.EQUITY) and not app.amount_requested_yuan:
+        raise DomainError("amount_required", "State the amount requested (at most the cap).", "amount_requested_yuan")
+
+
+def achievement_not_yet_supported(app: Application) -> None:
+    """就新、不重复 (FIM, last paragraph): one achievement is supported once, across clauses and policies."""
+    if app.achievement_key and Application.objects.filter(
+        achievement_key=app.achievement_key, status=Status.APPROVED
+    ).exclude(pk=app.pk).exists():
+        raise Conflict("achievement_already_supported",
+                       "This achievement has already been supported (就新、不重复: one achievement is supported once).",
+                       "achievement_key", achievement=app.achievement_key)
+
+
+def not_at_district_stage(app: Application) -> None:
+    """IIC-12 第十二条: the district 主管单位 recommends to 市发展改革委; it does not pass the application elsewhere."""
+    if app.stage == Stage.DISTRICT:
+        raise DomainError("not_reassignable", "Applications under district review are not reassigned.", "to_bureau")
+
+
+def another_bureau(app: Application) -> None:
+    """The clause names a responsible bureau other than the one handling the application."""
+    if not other_bureaus(app.clause, app.bureau_id):
+        raise Conflict("no_other_bureau", f"{app.clause.code} names no other responsible bureau.", None,
+                       clause=app.clause.code)
+
+
+# ---------------------------------------------------------------- changes and effects: (step) -> None
+
+
+@dataclass
+class Step:
+    """One action being taken: the locked application, the actor, the input, and the data its event records."""
+
+    action: Action
+    actor: object
+    app: Application
+    reason: str = ""
+    amount_approved_yuan: int | None = None
+    to_bureau: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+def route(step: Step) -> None:
+    """To the bureau the routing table names (two-stage clauses: first to the applicant's district 主管单位)."""
+    app = step.app
+    to = route_for(app.clause, lead_bureau=current_rule(app.clause).lead_bureau, district=app.organisation.district)
+    app.bureau, app.stage, app.district_bureau = to.bureau, to.stage, to.district_bureau
+    app.submitted_at = timezone.now()
+    step.data.update(bureau=to.bureau.short_name_zh, stage=to.stage,
+                     district_bureau=to.district_bureau.short_name_zh if to.district_bureau else None)
+
+
+def approve_amount(step: Step) -> None:
+    """The approved amount (by default the amount requested), within what the clause allows."""
+    app = step.app
+    amount = step.amount_approved_yuan if step.amount_approved_yuan is not None else app.amount_requested_yuan
+    app.amount_approved_yuan = check_amount(current_rule(app.clause), amount, "amount_approved_yuan")
+    step.data["amount_approved_yuan"] = app.amount_approved_yuan
+
+
+def decided(step: Step) -> None:
+    step.app.decided_at = timezone.now()
+
+
+def to_municipal_stage(step: Step) -> None:
+    """IIC-12 第十二条: recommended by the district 主管单位, the application goes to 市发展改革委 to decide."""
+    step.app.stage = Stage.CITY
+    step.data["to_bureau"] = step.app.bureau.short_name_zh
+
+
+def move_to_bureau(step: Step) -> None:
+    """To another of the clause's responsible bureaus, named by `to_bureau`."""
+    app = step.app
+    allowed = other_bureaus(app.clause, app.bureau_id)
+    if step.to_bureau and step.to_bureau == app.bureau.short_name_zh:
+        raise DomainError("same_bureau", "The application is already with that bureau.", "to_bureau")
+    if step.to_bureau not in allowed:
+        raise DomainError("invalid_bureau", f"Choose one of the clause's other bureaus: {', '.join(allowed)}.",
+                          "to_bureau", bureaus=list(allowed))
+    step.data.update(from_bureau=app.bureau.short_name_zh, to_bureau=step.to_bureau)
+    app.bureau = allowed[step.to_bureau]
+
+
+def evaluate(trigger: str) -> Callable[[Step], None]:
+    """Evaluate the stated facts with the current rule version once the transaction commits."""
+    def enqueue(step: Step) -> None:
+        evaluation = Evaluation.objects.create(application=step.app, as_of=step.app.as_of, trigger=trigger)
+        transaction.on_commit(lambda: queue(EVALUATE, evaluation.pk))
+
+    return enqueue
+
+
+def notify(kind: str) -> Callable[[Step], None]:
+    """Tell the acting bureau's officers or the applicant (subsidies.services.notifications) after commit."""
+    def send(step: Step) -> None:
+        app_id = step.app.pk
+        transaction.on_commit(lambda: queue(NOTIFY, app_id, kind))
+
+    return send
+
+
+def announce_approval(step: Step) -> None:
+    """subsidies.hooks.application_approved. Receivers act in this same transaction (carriers enters a recognised
+    carrier in its register): if one refuses (a DomainError naming the field), the approval is refused too."""
+    application_approved.send(sender=Application, application=step.app, actor=step.actor)
+
+
+# ---------------------------------------------------------------- the declaration
+
+
+def already_submitted(app: Application) -> bool:
+    return app.submitted_at is not None and app.status != Status.WITHDRAWN
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset
-    target: str | None  # None: the status does not change
-    actor: str
+class Action:
+    name: str
+    by: str  # OWNER or OFFICER
+    sources: frozenset  # the statuses it is taken from
+    target: str | None  # the status it leads to; None: the status does not change
+    label_zh: str
+    label_en: str
+    stages: frozenset = ALL_STAGES
     reason_required: bool = False
-    stages: frozenset = frozenset({Stage.SINGLE, Stage.DISTRICT, Stage.CITY})
-    label_zh: str = ""
-    label_en: str = ""
+    primary: bool = False  # the page draws it as a main button
+    conditions: tuple[Callable[[Application], None], ...] = ()  # what else must hold; each raises what is unmet
+    changes: tuple[Callable[[Step], None], ...] = ()  # on the locked application, before it is saved
+    effects: tuple[Callable[[Step], None], ...] = ()  # after the save and the event, in the same transaction
+    repeated: Callable[[Application], bool] | None = None  # taken already: taking it again changes nothing
+    wrong_state: str = "invalid_transition"  # the refusal's code when the status or stage does not fit
+
+    def check_actor(self, actor, app: Application) -> None:
+        WHO[self.by](actor, app)
+
+    def check_state(self, app: Application) -> None:
+        if app.status not in self.sources or app.stage not in self.stages:
+            raise _wrong_state(self, app)
+
+    def check_conditions(self, app: Application) -> None:
+        for condition in self.conditions:
+            condition(app)
+
+    def check(self, actor, app: Application) -> None:
+        """Return if `actor` may take this action on `app` now; else raise the DomainError that says why not."""
+        self.check_actor(actor, app)
+        self.check_state(app)
+        self.check_conditions(app)
+
+    def allows(self, actor, app: Application) -> bool:
+        return passes(self.check, actor, app)
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("submit", frozenset({Status.DRAFT}), Status.SUBMITTED, OWNER, label_zh="提交", label_en="Submit"),
-        Transition("resubmit", frozenset({Status.RETURNED}), Status.RESUBMITTED, OWNER, label_zh="重新提交", label_en="Resubmit"),
-        Transition(
-            "withdraw",
-            frozenset({Status.DRAFT, Status.RETURNED}) | OPEN,
-            Status.WITHDRAWN,
-            OWNER,
-            label_zh="撤回",
-            label_en="Withdraw",
-        ),
-        Transition(
-            "start_review", frozenset({Status.SUBMITTED, Status.RESUBMITTED}), Status.UNDER_REVIEW, OFFICER,
-            label_zh="开始审核", label_en="Start review",
-        ),
-        Transition(
-            "approve", OPEN, Status.APPROVED, OFFICER, stages=frozenset({Stage.SINGLE, Stage.CITY}),
-            label_zh="批准", label_en="Approve",
-        ),
-        Transition("reject", OPEN, Status.REJECTED, OFFICER, reason_required=True, label_zh="不予支持", label_en="Reject"),
-        Transition("return", OPEN, Status.RETURNED, OFFICER, reason_required=True, label_zh="退回修改", label_en="Return for changes"),
-        Transition(
-            "recommend", OPEN, Status.SUBMITTED, OFFICER, reason_required=True, stages=frozenset({Stage.DISTRICT}),
-            label_zh="审核推荐", label_en="Recommend to the municipal level",
-        ),
-        Transition("reassign", OPEN, None, OFFICER, reason_required=True, label_zh="转办", label_en="Reassign"),
+_label = lazy(lambda action: display.pick(action, "label"), str)  # in the language active when the message is shown
+
+
+def _wrong_state(action: Action, app: Application) -> Conflict:
+    """Who changed it last, and when: usually what an officer who finds it decided meanwhile needs to know."""
+    last = max(app.events.all(), key=lambda e: (e.created_at, e.pk), default=None)
+    by = last.actor.username if last and last.actor else "—"
+    at = f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M}" if last else "—"
+    fallback = f"Cannot {action.name} an application that is {app.get_status_display()} (last changed by {by} at {at})."
+    return Conflict(action.wrong_state, fallback, "status", action=_label(action), status=Status(app.status).label,
+                    by=by, at=at)
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        Action("submit", OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "提交", "Submit", primary=True,
+               conditions=(amount_stated,), changes=(route,), effects=(evaluate("submission"), notify("routed")),
+               repeated=already_submitted, wrong_state="not_submittable"),
+        Action("resubmit", OWNER, frozenset({Status.RETURNED}), Status.RESUBMITTED, "重新提交", "Resubmit", primary=True,
+               effects=(evaluate("resubmission"), notify("resubmit"))),
+        Action("withdraw", OWNER, OPEN_OR_EDITABLE, Status.WITHDRAWN, "撤回", "Withdraw"),
+        Action("start_review", OFFICER, frozenset({Status.SUBMITTED, Status.RESUBMITTED}), Status.UNDER_REVIEW,
+               "开始审核", "Start review"),
+        Action("approve", OFFICER, OPEN, Status.APPROVED, "批准", "Approve", primary=True,
+               stages=frozenset({Stage.SINGLE, Stage.CITY}), conditions=(achievement_not_yet_supported,),
+               changes=(approve_amount, decided), effects=(announce_approval, notify("approve"))),
+        Action("reject", OFFICER, OPEN, Status.REJECTED, "不予支持", "Reject", reason_required=True,
+               changes=(decided,), effects=(notify("reject"),)),
+        Action("return", OFFICER, OPEN, Status.RETURNED, "退回修改", "Return for changes", reason_required=True,
+               effects=(notify("return"),)),
+        Action("recommend", OFFICER, OPEN, Status.SUBMITTED, "审核推荐", "Recommend to the municipal level", primary=True,
+               stages=frozenset({Stage.DISTRICT}), reason_required=True, changes=(to_municipal_stage,),
+               effects=(notify("recommend"),)),
+        Action("reassign", OFFICER, OPEN, None, "转办", "Reassign", reason_required=True,
+               conditions=(not_at_district_stage, another_bureau), changes=(move_to_bureau,),
+               effects=(notify("reassign"),)),
     )
 }
-DECISIONS = {"approve": "approve", "reject": "reject", "return": "return"}
+DECISIONS = ("approve", "reject", "return")  # also taken together through the API's decide endpoint
+
+
+# ---------------------------------------------------------------- the other things done to an application
+
+
+def edit_check(actor, app: Application) -> None:
+    """Editing an application or attaching files: its organisation, while it is a draft or returned."""
+    owner_check(actor, app)
+    if app.status not in EDITABLE:
+        raise Conflict("not_editable", "Only drafts and returned applications can be changed.", "status")
+
+
+def consult_check(actor, app: Application) -> None:
+    """Consulting a co-responsible bureau: the acting officer of an open application whose clause names another."""
+    officer_check(actor, app)
+    if app.status not in OPEN:
+        raise Conflict("not_open", "Only open applications are consulted on.", "status", status=Status(app.status).label)
+    another_bureau(app)
+
+
+def answer_check(actor, consultation) -> None:
+    """Answering a consultation: an officer of the consulted bureau, once."""
+    bureau = bureau_of(actor)
+    if bureau is None or bureau.pk != consultation.bureau_id:
+        raise NotAllowed("not_consulted_bureau", "Only an officer of the consulted bureau can answer.")
+    if consultation.answered_at is not None:
+        raise Conflict("already_answered", "This consultation has been answered.", "answer")
+
+
+def passes(check: Callable[..., None], *args) -> bool:
+    try:
+        check(*args)
+    except DomainError:
+        return False
+    return True

@@ -29,6 +29,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     credit_code = factory.Sequence(credit_code)
     district = "渝北区"
     org_type = "enterprise"
+    status = "verified"
 
 
 def applicant(organisation=None, **kwargs):

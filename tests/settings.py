@@ -8,6 +8,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/policy_portal")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+os.environ.setdefault("DJANGO_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
+os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
+os.environ.setdefault("PORTAL_REGISTER_RATE", "1000/min")
 
 from policy_portal.settings import *  # noqa: E402,F401,F403
 

@@ -5,28 +5,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.selectors import bureau_of
-from policy_portal.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from policy_portal.exceptions import DomainError, NotFound
 
 from ..models import Consultation
-from ..workflow import OPEN
-from .applications import _current_rule, _event, _get_for_update, _require_officer
+from ..terms import other_bureaus
+from ..workflow import answer_check, consult_check
+from .applications import _event, _get_for_update
 
 
 @transaction.atomic
 def application_consult(*, actor, application_id, bureau: str, question: str) -> Consultation:
     """The handling officer asks one of the clause's other responsible bureaus."""
     app = _get_for_update(application_id)
-    _require_officer(actor, app)
-    if app.status not in OPEN:
-        raise Conflict("not_open", "Only open applications are consulted on.", "status")
+    consult_check(actor, app)
     question = (question or "").strip()
     if not question:
         raise DomainError("required", "Write the question for the bureau.", "question")
-    allowed = {b.short_name_zh: b for b in _current_rule(app.clause).bureaus.all()}
+    allowed = other_bureaus(app.clause, app.bureau_id)
     target = allowed.get(bureau)
-    if target is None or target.pk == app.bureau_id:
-        others = [n for n, b in allowed.items() if b.pk != app.bureau_id]
-        raise DomainError("invalid_bureau", f"Consult one of the clause's other bureaus: {', '.join(others) or '—'}.", "bureau")
+    if target is None:
+        raise DomainError("invalid_bureau", f"Choose one of the clause's other bureaus: {', '.join(allowed)}.", "bureau",
+                          bureaus=list(allowed))
     consultation = Consultation.objects.create(application=app, bureau=target, requested_by=actor, question=question[:2000])
     _event(app, actor=actor, action="consult", from_status=app.status, reason=question[:2000],
            data={"bureau": target.short_name_zh, "consultation": consultation.pk})
@@ -40,16 +39,12 @@ def consultation_answer(*, actor, application_id, consultation_id, answer: str) 
     consultation = Consultation.objects.select_for_update().filter(pk=consultation_id, application=app).first()
     if consultation is None:
         raise NotFound("not_found", "No such consultation.")
-    bureau = bureau_of(actor)
-    if bureau is None or bureau.pk != consultation.bureau_id:
-        raise NotAllowed("not_consulted_bureau", "Only an officer of the consulted bureau can answer.")
-    if consultation.answered_at is not None:
-        raise Conflict("already_answered", "This consultation has been answered.", "answer")
+    answer_check(actor, consultation)
     answer = (answer or "").strip()
     if not answer:
         raise DomainError("required", "Write the answer.", "answer")
     consultation.answer, consultation.answered_by, consultation.answered_at = answer[:4000], actor, timezone.now()
     consultation.save(update_fields=["answer", "answered_by", "answered_at"])
     _event(app, actor=actor, action="answer", from_status=app.status, reason=answer[:2000],
-           data={"bureau": bureau.short_name_zh, "consultation": consultation.pk})
+           data={"bureau": bureau_of(actor).short_name_zh, "consultation": consultation.pk})
     return consultation

@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from accounts.models import Role
 
 from ..models import Application
+from ..workflow import acting_bureau_id
 
 SUBJECTS = {
     "routed": ("新的申请待审核", "New application to review"),
@@ -23,13 +24,10 @@ TO_OFFICERS = {"routed", "recommend", "reassign", "resubmit"}
 
 def application_notify(*, application_id: int, kind: str) -> int:
     """Send the notification of `kind`; returns how many recipients it went to."""
-    from .applications import acting_bureau
-
     app = Application.objects.select_related("clause", "organisation", "bureau", "district_bureau").get(pk=application_id)
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     if kind in TO_OFFICERS:
-        bureau = acting_bureau(app)
-        recipients = users.filter(profile__role=Role.OFFICER, profile__bureau=bureau)
+        recipients = users.filter(profile__role=Role.OFFICER, profile__bureau_id=acting_bureau_id(app))
     else:
         recipients = users.filter(profile__role=Role.APPLICANT, profile__organisation=app.organisation)
     emails = sorted(set(recipients.values_list("email", flat=True)))

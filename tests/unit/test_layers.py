@@ -17,12 +17,14 @@ LAYERS = {
     "policy_portal": 0,
     "accounts": 1,
     "jobs": 1,
+    "notifications": 1,
     "catalogue": 2,
     "rules": 3,
-    "eligibility": 4,
-    "library": 4,
-    "subsidies": 4,
-    "carriers": 5,
+    "programmes": 4,
+    "eligibility": 5,
+    "library": 5,
+    "subsidies": 5,
+    "carriers": 6,
 }
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from catalogue.models import Bureau, Clause
 from policy_portal.exceptions import DomainError
 
-from ..models import RoutingRule
-from ..models.applications import Stage
+from .models import RoutingRule
+from .models.applications import Stage
 
 
 @dataclass(frozen=True)

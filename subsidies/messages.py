@@ -1,0 +1,24 @@
+"""What the applications workflow's refusals say: code → English msgid with %(param)s (Chinese in subsidies/locale).
+
+Registered with policy_portal.messages in SubsidiesConfig.ready(). Codes other apps raise too (not_owner,
+not_your_bureau, not_editable, not_open, amount_required, reason_required) belong to the shared catalogue and
+keep their raisers' fallback sentences until it holds them.
+"""
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "invalid_transition": _("%(action)s is not possible: the application is %(status)s (last changed by %(by)s at %(at)s)."),
+    "not_submittable": _("A %(status)s application cannot be submitted."),
+    "stale": _("Someone else changed this application meanwhile; reload it and decide again."),
+    "unknown_action": _("There is no action %(action)s."),
+    "achievement_already_supported": _(
+        "The achievement %(achievement)s has already been supported; one achievement is supported once (就新、不重复)."
+    ),
+    "not_reassignable": _("Applications under district review are not reassigned; recommend or decide them."),
+    "no_other_bureau": _("%(clause)s names no other responsible bureau."),
+    "invalid_bureau": _("Choose one of the clause's other responsible bureaus: %(bureaus)s."),
+    "same_bureau": _("The application is already with that bureau."),
+    "not_consulted_bureau": _("Only an officer of the consulted bureau can answer."),
+    "already_answered": _("This consultation has been answered."),
+    "clause_not_in_force": _("%(clause)s has no rule in the rule version in force."),
+}
