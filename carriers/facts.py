@@ -26,9 +26,11 @@ def _percent(value) -> str:
 
 
 def institute_facts(institute: IndustryResearchInstitute) -> dict:
-    """RIE-1 / RIE-2 / FIM-5.1: mode, functions and the latest evaluation's incubated enterprises."""
+    """RIE-1 / RIE-2 / FIM-5.1: mode, functions, the latest evaluation's rating (RIE: 评估结果作为政策支持的重要依据)
+    and incubated enterprises."""
     facts = {"rie_mode": institute.mode, "rie_functions": sorted(institute.functions or [])}
     latest = _latest(institute)
+    facts["rie_evaluation"] = latest.rating if latest else NOT_ASSESSED
     if latest is not None:
         facts["incubated_future_enterprises"] = latest.incubated_future_enterprises
     return facts

@@ -39,6 +39,7 @@ SECTIONS = {
     "talent": gettext_lazy("Talent"),
     "finance": gettext_lazy("Finance"),
     "iic": gettext_lazy("Municipal industry innovation centres"),
+    "prior_support": gettext_lazy("Support already received for the same item"),
 }
 
 

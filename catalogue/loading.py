@@ -16,13 +16,15 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from .achievements import KINDS
 from .models import Article, Bureau, Clause, Document, DocumentIssuer, Measure, MeasureBureau
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DOCUMENT_CODES = ("RIE", "PIC", "INC", "IIC", "FIM")
 RESPONSIBLE_RE = re.compile(r"（责任单位：([^）]+)）")
 CLAUSE_KEYS = {"code", "article", "kind", "title_zh", "title_en", "quote", "amount_yuan", "amount_kind", "achievement",
-               "bureaus", "effective_from", "effective_to", "conditions"}
+               "achievement_kind", "not_combinable_with", "requires", "bureaus", "effective_from", "effective_to",
+               "conditions"}
 
 
 class FixtureError(ValueError):
@@ -129,6 +131,7 @@ def load_documents(report: LoadReport, root: Path, bureaus: dict[str, Bureau]) -
                 "dated": as_date(meta["dated"]),
                 "published_on": as_date(meta["published_on"]),
                 "published_on_estimated": bool(meta.get("published_on_estimated")),
+                "published_on_latest": as_date(meta.get("published_on_latest")),
                 "effective_from": as_date(meta["effective_from"]),
                 "effective_to": as_date(meta.get("effective_to")),
                 "summary_zh": meta.get("summary_zh", ""),
@@ -218,6 +221,8 @@ def load_clauses(report: LoadReport, root: Path, docs: dict[str, Document], bure
                 "title_en": row["title_en"],
                 "quote": row["quote"],
                 "achievement": row.get("achievement") or "",
+                "achievement_kind": row.get("achievement_kind") or "",
+                "not_combinable_with": list(row.get("not_combinable_with") or []),
             },
         )
         if row.get("bureaus"):
@@ -229,7 +234,23 @@ def load_clauses(report: LoadReport, root: Path, docs: dict[str, Document], bure
         for n in names:
             bureau_named(bureaus, n, code)
         out.append(ClauseRow(row, clause, doc, names))
+    _check_combinations(out)
     return out
+
+
+def _check_combinations(rows: list[ClauseRow]) -> None:
+    """achievement_kind is a known kind; not_combinable_with names clauses of the same document, both ways."""
+    by_code = {item.clause.code: item for item in rows}
+    for item in rows:
+        code, row = item.clause.code, item.row
+        if row.get("achievement_kind") and row["achievement_kind"] not in KINDS:
+            raise FixtureError(f"{code}: unknown achievement_kind {row['achievement_kind']!r} (catalogue.achievements)")
+        for other in row.get("not_combinable_with") or []:
+            partner = by_code.get(other)
+            if partner is None or partner.document.code != item.document.code or other == code:
+                raise FixtureError(f"{code}: not_combinable_with names {other!r}, not another clause of its document")
+            if code not in (partner.row.get("not_combinable_with") or []):
+                raise FixtureError(f"{code}: not combinable with {other}, but {other} does not say so in return")
 
 
 # ---------------------------------------------------------------- the loaders of the apps above

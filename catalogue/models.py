@@ -39,6 +39,10 @@ class Document(models.Model):
     published_on_estimated = models.BooleanField(
         default=False, help_text=_("The text does not print the day; an administrator should correct it.")
     )
+    published_on_latest = models.DateField(
+        null=True, blank=True,
+        help_text=_("When the day is estimated: the last day by which the document had certainly been published."),
+    )
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True, help_text=_("Exclusive end date; empty when open-ended."))
     summary_zh = models.TextField(blank=True)
@@ -138,6 +142,16 @@ class Clause(models.Model):
         max_length=60,
         blank=True,
         help_text=_("What the clause rewards (就新、不重复: one achievement is supported once)."),
+    )
+    achievement_kind = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_("How the rewarded item is identified (catalogue.achievements): a standard's number, a project number, …"),
+    )
+    not_combinable_with = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Codes of clauses of the same document that can reward the same item: one of them, not both."),
     )
 
 

@@ -52,6 +52,13 @@ CONDITION_SCHEMA = {
                                "null for in_window, exists and review."},
         "message_zh": {"type": "string", "maxLength": 200},
         "message_en": {"type": "string", "maxLength": 250},
+        "source_document": {"type": "string", "description": "Optional: the document whose words carry the condition "
+                                                             "when not the clause's own (RIE, PIC, INC, IIC, FIM)."},
+        "source_quote": {"type": "string", "description": "Optional: the words the condition rests on, an exact "
+                                                          "passage of the document. Rows that name no source field "
+                                                          "keep the words of the identical condition they replace."},
+        "interpretation": {"type": "string", "description": "Optional: where no words settle it, the documented "
+                                                            "reading the condition follows (docs/policy-reading.md)."},
     },
 }
 GROUPS_SCHEMA = {
@@ -121,6 +128,9 @@ class RuleConditionSerializer(serializers.Serializer):
     value = serializers.JSONField(allow_null=True)
     message_zh = serializers.CharField()
     message_en = serializers.CharField()
+    source_document = serializers.CharField(help_text="The document whose words carry it, when not the clause's own.")
+    source_quote = serializers.CharField(help_text="The words of the text the condition rests on, verbatim.")
+    interpretation = serializers.CharField(help_text="Where no words settle it: the documented reading it follows.")
 
 
 class ClauseRuleSerializer(serializers.Serializer):

@@ -6,11 +6,10 @@ eligible when every group is True, and needs review when some group is None.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .operators import Operator
+from .patterns import like_regex
 from .rulebook import ClauseSpec, Cond, RuleBook
 
 VALIDITY_FACT = "as_of"
@@ -45,12 +44,6 @@ class ClauseOutcome:
     @property
     def met(self) -> int:
         return sum(1 for g in self.groups if g.met is True) + (1 if self.in_window else 0)
-
-
-@lru_cache(maxsize=256)
-def like_regex(pattern: str) -> re.Pattern:
-    """`重庆市*产业创新中心`: each * stands for one or more characters; the whole value must match."""
-    return re.compile(".+".join(re.escape(part) for part in pattern.split("*")), re.S)
 
 
 def _in_window(v, x, as_of, clause) -> bool:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from catalogue.loading import ClauseRow, FixtureError, LoadReport, as_date, read_yaml, strict_keys, upsert
-from catalogue.models import Clause
+from catalogue.models import Clause, Document
 
 from .cases import CASE_KEYS
 from .models import Fact, GoldenCase, RuleVersion
@@ -16,7 +16,10 @@ from .operators import FactSpec, normalise_condition_value
 from .selectors import content_checksum, current_version, version_content
 from .services import ruleset_draft_from_content, ruleset_publish, ruleset_submit, system_actor
 
-CONDITION_KEYS = {"fact", "op", "value", "zh", "en"}
+CONDITION_KEYS = {"fact", "op", "value", "zh", "en", "src", "src_doc", "interpretation"}
+# A condition names the words it rests on (src, verbatim in its document or in src_doc), or the documented
+# interpretation it follows (interpretation: "I-n: reason"), or both where the words do not settle it.
+SOURCE_KEYS = {"src_doc": "source_document", "src": "source_quote", "interpretation": "interpretation"}
 FIXTURES_NOTE = "load_policies 载入 fixtures/ 中的政策规则"  # the system actor writes in Chinese, as officers do
 FACT_KEYS = {"code", "section", "type", "label_zh", "label_en", "help_zh", "help_en", "choices", "min_value", "max_value"}
 
@@ -52,12 +55,42 @@ def load_facts(report: LoadReport, root: Path) -> dict[str, FactSpec]:
     return specs
 
 
-def _condition_rows(code: str, conditions: list, vocabulary: dict[str, FactSpec]) -> list[dict]:
+def _alternatives(item) -> list[dict]:
+    return item["any"] if isinstance(item, dict) and "any" in item else [item]
+
+
+def _test_of(item) -> tuple:
+    """What a condition item tests; a review is told apart by what it asks the officer to judge."""
+    return tuple((c["fact"], c["op"], repr(c.get("value")), c["zh"] if c["op"] == "review" else "")
+                 for c in _alternatives(item))
+
+
+def required_conditions(code: str, row: dict, rows_by_code: dict[str, dict], articles: dict[str, str]) -> list:
+    """A clause's conditions with those of the clauses it `requires` (IIC-12 requires 第十条 and 第十一条:
+    "对申报条件、方案内容进行审核，符合条件的行文函报"), each copied once, its message prefixed with its article."""
+    items = list(row.get("conditions") or [])
+    seen = {_test_of(item) for item in items}
+    for required in row.get("requires") or []:
+        if required not in rows_by_code:
+            raise FixtureError(f"{code}: requires unknown clause {required!r}")
+        article = articles[required]
+        for item in rows_by_code[required].get("conditions") or []:
+            if _test_of(item) in seen:
+                continue
+            seen.add(_test_of(item))
+            copies = [{**c, "zh": f"{article}{'' if c['zh'].startswith('（') else '：'}{c['zh']}",
+                       "en": f"{required}: {c['en']}"} for c in _alternatives(item)]
+            items.append({"any": copies} if len(copies) > 1 else copies[0])
+    return items
+
+
+def _condition_rows(code: str, conditions: list, vocabulary: dict[str, FactSpec],
+                    texts: dict[str, str] | None = None, document: str = "") -> list[dict]:
     rows = []
     for group, item in enumerate(conditions):
-        alternatives = item["any"] if isinstance(item, dict) and "any" in item else [item]
-        for position, c in enumerate(alternatives):
-            strict_keys(c, CONDITION_KEYS, f"{code} condition {group}.{position}")
+        for position, c in enumerate(_alternatives(item)):
+            where = f"{code} condition {group}.{position}"
+            strict_keys(c, CONDITION_KEYS, where)
             spec = vocabulary.get(c["fact"])
             if spec is None:
                 raise FixtureError(f"{code}: unknown fact {c['fact']!r}")
@@ -65,16 +98,24 @@ def _condition_rows(code: str, conditions: list, vocabulary: dict[str, FactSpec]
                 normalise_condition_value(spec, c["op"], c.get("value"))
             except Exception as exc:
                 raise FixtureError(f"{code}: condition on {c['fact']}: {exc}") from exc
-            rows.append(
-                {"group": group, "position": position, "fact": c["fact"], "operator": c["op"],
-                 "value": c.get("value"), "message_zh": c["zh"], "message_en": c["en"]}
-            )
+            if texts is not None and c.get("src"):
+                source = c.get("src_doc") or document
+                if source not in texts or c["src"] not in texts[source]:
+                    raise FixtureError(f"{where}: src {c['src']!r} is not an exact passage of {source}")
+            row = {"group": group, "position": position, "fact": c["fact"], "operator": c["op"],
+                   "value": c.get("value"), "message_zh": c["zh"], "message_en": c["en"]}
+            row.update({column: c[key] for key, column in SOURCE_KEYS.items() if c.get(key)})
+            rows.append(row)
     return rows
 
 
 def rule_content(rows: list[ClauseRow], vocabulary: dict[str, FactSpec]) -> list[dict]:
     """The clause rules the fixtures state, in the canonical shape of rules.selectors.version_content."""
     content = []
+    rows_by_code = {item.clause.code: item.row for item in rows}
+    articles = {item.clause.code: item.clause.article.number_zh or item.clause.article.key for item in rows}
+    texts = {item.document.code: item.document.full_text for item in rows}
+    texts.update(Document.objects.exclude(code__in=texts).values_list("code", "full_text"))
     for item in rows:
         row, clause, doc = item.row, item.clause, item.document
         content.append(
@@ -89,7 +130,8 @@ def rule_content(rows: list[ClauseRow], vocabulary: dict[str, FactSpec]) -> list
                 "effective_to": str(as_date(row["effective_to"])) if row.get("effective_to") else (
                     str(doc.effective_to) if doc.effective_to else None),
                 "bureaus": item.bureaus,
-                "conditions": _condition_rows(clause.code, row.get("conditions") or [], vocabulary),
+                "conditions": _condition_rows(clause.code, required_conditions(clause.code, row, rows_by_code, articles),
+                                              vocabulary, texts, doc.code),
             }
         )
     return content

@@ -89,6 +89,13 @@ MESSAGES = {
     "expected_bureau_names": _("the bureaus' short names as text"),
     "expected_yaml_text": _("YAML text"),
     # static checks (findings: not refusals, but the same catalogue)
+    "finding_condition_without_words": _(
+        "%(clause)s: the condition %(conditions)s names no words of the text and follows no documented interpretation."),
+    "finding_condition_words_not_found": _(
+        "%(clause)s: the condition %(conditions)s quotes “%(quote)s”, which is not in the text of %(document)s, and "
+        "follows no documented interpretation."),
+    "quote_not_in_text": _("These words are not an exact passage of the text of %(document)s."),
+    "unknown_document": _("There is no document %(document)s."),
     "finding_empty_window": _("%(clause)s: the validity window is empty (from %(first)s, ending %(last)s); "
                               "the clause can never apply."),
     "finding_empty_window_fact": _("%(clause)s: %(fact)s must fall within the window (in_window), but the validity "

@@ -133,6 +133,16 @@ class Condition(models.Model):
     value = models.JSONField(null=True, blank=True)
     message_zh = models.CharField(max_length=200, help_text=_("What the condition requires, shown when it is unmet."))
     message_en = models.CharField(max_length=250)
+    # The words the condition rests on (docs/policy-reading.md): an exact passage of the clause's document, or
+    # of `source_document` when another document's words carry it; or, where no words settle it, the
+    # documented interpretation it follows ("I-3: …"), shown to applicants as an interpretation.
+    source_document = models.CharField(
+        max_length=8, blank=True, help_text=_("Code of the document the words are in, when not the clause's own.")
+    )
+    source_quote = models.TextField(blank=True, help_text=_("The words of the text the condition rests on, verbatim."))
+    interpretation = models.TextField(
+        blank=True, help_text=_("Where the words do not settle the condition: the documented reading it follows.")
+    )
 
     class Meta:
         constraints = [

@@ -49,7 +49,7 @@ class Operator(models.TextChoices):
     CONTAINS_ALL = "contains_all", _("includes all of")
     CONTAINS_ANY = "contains_any", _("includes any of")
     IN_WINDOW = "in_window", _("falls within the clause's validity window")
-    LIKE = "like", _("matches the pattern (* = one or more characters)")
+    LIKE = "like", _("matches the pattern (* = one or more characters other than spaces)")
     EXISTS = "exists", _("is stated")
     REVIEW = "review", _("needs an officer's judgement")
 

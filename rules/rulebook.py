@@ -18,6 +18,9 @@ class Cond:
     value: object  # normalised (ints for dates and ratios, sorted lists for sets)
     message_zh: str
     message_en: str
+    source_document: str = ""  # the document whose words carry it, when not the clause's own
+    source_quote: str = ""  # the words it rests on, verbatim
+    interpretation: str = ""  # the documented reading it follows where no words settle it
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class ClauseSpec:
     article_key: str = ""
     article_label: str = ""
     quote: str = ""
+    achievement_kind: str = ""  # how the rewarded item is identified (catalogue.achievements)
+    not_combinable_with: tuple[str, ...] = ()  # clauses that can reward the same item: one of them, not both
+    start_estimated: bool = False  # the window starts on an estimated publication day (FIM)
+    certain_from: int | None = None  # then: the first day (epoch days) it was certainly in force
 
     @property
     def evaluated(self) -> bool:

@@ -80,6 +80,8 @@ def condition_groups(rule: ClauseRule) -> list[list[Condition]]:
 
 
 EDITABLE_CONDITION_FIELDS = ("fact", "operator", "value", "message_zh", "message_en")
+# The words a condition rests on (or the interpretation it follows): optional in edits, carried in content.
+SOURCE_FIELDS = ("source_document", "source_quote", "interpretation")
 
 
 def clause_edit_args(version: RuleVersion, code: str) -> dict:
@@ -91,8 +93,8 @@ def clause_edit_args(version: RuleVersion, code: str) -> dict:
         "effective_from": rule.effective_from,
         "effective_to": rule.effective_to,
         "bureaus": [b.bureau.short_name_zh for b in rule.ordered_bureaus],
-        "conditions": [[{f: getattr(c, "fact_id" if f == "fact" else f) for f in EDITABLE_CONDITION_FIELDS} for c in group]
-                       for group in condition_groups(rule)],
+        "conditions": [[{f: getattr(c, "fact_id" if f == "fact" else f) for f in EDITABLE_CONDITION_FIELDS + SOURCE_FIELDS}
+                        for c in group] for group in condition_groups(rule)],
     }
 
 
@@ -103,8 +105,11 @@ def build_rulebook(version: RuleVersion) -> RuleBook:
         groups: dict[int, list[Cond]] = {}
         for c in rule.ordered_conditions:
             value = normalise_condition_value(vocabulary[c.fact_id], c.operator, c.value)
-            groups.setdefault(c.group, []).append(Cond(c.fact_id, c.operator, value, c.message_zh, c.message_en))
+            groups.setdefault(c.group, []).append(Cond(c.fact_id, c.operator, value, c.message_zh, c.message_en,
+                                                       source_document=c.source_document, source_quote=c.source_quote,
+                                                       interpretation=c.interpretation))
         clause = rule.clause
+        estimated = clause.document.published_on_estimated and rule.effective_from == clause.document.published_on
         specs.append(
             ClauseSpec(
                 code=clause.code,
@@ -125,6 +130,11 @@ def build_rulebook(version: RuleVersion) -> RuleBook:
                 article_key=clause.article.key,
                 article_label=clause.article.label_zh,
                 quote=clause.quote,
+                achievement_kind=clause.achievement_kind,
+                not_combinable_with=tuple(clause.not_combinable_with or ()),
+                start_estimated=estimated,
+                certain_from=(date_to_days(clause.document.published_on_latest)
+                              if estimated and clause.document.published_on_latest else None),
             )
         )
     clauses = tuple(specs)
@@ -173,14 +183,19 @@ def version_content(version: RuleVersion) -> list[dict]:
                 "effective_from": str(rule.effective_from),
                 "effective_to": str(rule.effective_to) if rule.effective_to else None,
                 "bureaus": [b.bureau.short_name_zh for b in rule.ordered_bureaus],
-                "conditions": [
-                    {"group": c.group, "position": c.position, "fact": c.fact_id, "operator": c.operator,
-                     "value": c.value, "message_zh": c.message_zh, "message_en": c.message_en}
-                    for c in rule.ordered_conditions
-                ],
+                "conditions": [condition_content(c) for c in rule.ordered_conditions],
             }
         )
     return out
+
+
+def condition_content(c: Condition) -> dict:
+    """One condition row in the canonical shape. The source fields appear only when set, so the checksum of a
+    version published before conditions named their words is unchanged."""
+    row = {"group": c.group, "position": c.position, "fact": c.fact_id, "operator": c.operator,
+           "value": c.value, "message_zh": c.message_zh, "message_en": c.message_en}
+    row.update({f: getattr(c, f) for f in SOURCE_FIELDS if getattr(c, f)})
+    return row
 
 
 # ---------------------------------------------------------------- facts

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db.models import Prefetch
 
-from catalogue.models import Bureau, Clause
+from catalogue.models import Bureau, Clause, Document
 from jobs.models import Job
 from jobs.selectors import job_by_key, job_results
 
@@ -70,7 +70,8 @@ def version_impact(version: RuleVersion) -> ImpactReport:
 
 
 def version_findings(version: RuleVersion, today: dt.date) -> list[Finding]:
-    return static_checks(rulebook_for_version(version), cases=golden_cases(), today=today)
+    texts = dict(Document.objects.values_list("code", "full_text"))  # conditions name words of these texts
+    return static_checks(rulebook_for_version(version), cases=golden_cases(), today=today, texts=texts)
 
 
 def case_list(*, clause: str | None = None):

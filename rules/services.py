@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from catalogue.models import Bureau, Clause
+from catalogue.models import Bureau, Clause, Document
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 from policy_portal.messages import Message
 
@@ -26,6 +26,7 @@ from .models import ClauseRule, ClauseRuleBureau, Condition, RuleEvent, RuleVers
 from .operators import FactError, normalise_condition_value
 from .rulebook import RuleBook
 from .selectors import (
+    SOURCE_FIELDS,
     NoPublishedVersion,
     build_rulebook,
     content_checksum,
@@ -69,7 +70,8 @@ def _write_rules(target: RuleVersion, content: list[dict]) -> None:
         Condition.objects.bulk_create(
             [Condition(clause_rule=rule, group=c["group"], position=c["position"], fact_id=c["fact"],
                        operator=c["operator"], value=c["value"], message_zh=c["message_zh"],
-                       message_en=c["message_en"]) for c in item["conditions"]]
+                       message_en=c["message_en"], **{f: c.get(f) or "" for f in SOURCE_FIELDS})
+             for c in item["conditions"]]
         )
 
 
@@ -123,9 +125,27 @@ def _require_draft(version: RuleVersion) -> None:
         raise Conflict("not_a_draft", field="version", version=version.number, status=status_label(version.status))
 
 
-def validate_conditions(groups, vocabulary=None) -> list[tuple[int, int, dict, object]]:
-    """Check condition rows against the vocabulary; FactError/DomainError name the row and column."""
+def _check_source(cond: dict, where: str, document: str | None, texts: dict[str, str]) -> None:
+    """The optional words a condition rests on: a known document, and a passage found verbatim in it."""
+    for column in SOURCE_FIELDS:
+        value = cond.get(column)
+        if value not in (None, "") and not isinstance(value, str):
+            raise DomainError("invalid_type", field=f"{where}.{column}", expected=Message("expected_text"))
+    code = cond.get("source_document") or document
+    if cond.get("source_document") and cond["source_document"] not in texts:
+        raise DomainError("unknown_document", field=f"{where}.source_document", document=str(cond["source_document"]))
+    quote = cond.get("source_quote") or ""
+    if quote and code is not None and quote not in texts.get(code, ""):
+        raise DomainError("quote_not_in_text", field=f"{where}.source_quote", document=code)
+
+
+def validate_conditions(groups, vocabulary=None, *, document: str | None = None) -> list[tuple[int, int, dict, object]]:
+    """Check condition rows against the vocabulary; FactError/DomainError name the row and column.
+
+    A row may name the words it rests on (source_quote, verbatim in `document` or its source_document) or the
+    interpretation it follows; both are optional here (the shipped rules are held to them by the tests)."""
     vocabulary = vocabulary or fact_specs()
+    texts = dict(Document.objects.values_list("code", "full_text"))
     if not isinstance(groups, list):
         raise DomainError("invalid_type", field="conditions", expected=Message("expected_condition_groups"))
     rows = []
@@ -151,6 +171,7 @@ def validate_conditions(groups, vocabulary=None) -> list[tuple[int, int, dict, o
                     raise DomainError("required", field=f"{where}.{column}")
                 if len(text) > limit:
                     raise DomainError("too_long", field=f"{where}.{column}", limit=limit)
+            _check_source(cond, where, document, texts)
             rows.append((g, p, cond, value))
     return rows
 
@@ -163,7 +184,7 @@ def clause_rule_edit(
     """Replace one clause's parameters and conditions in a draft, refusing anything that does not fit."""
     version = RuleVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
-    rule = ClauseRule.objects.filter(version=version, clause__code=clause_code).select_related("clause").first()
+    rule = ClauseRule.objects.filter(version=version, clause__code=clause_code).select_related("clause__document").first()
     if rule is None:
         raise DomainError("unknown_clause", field="clause", clause=clause_code)
     kinds = ClauseRule.AmountKind
@@ -181,7 +202,8 @@ def clause_rule_edit(
     if not bureaus or missing or len(set(bureaus)) != len(bureaus):
         raise DomainError("invalid_bureaus", field="bureaus",
                           unknown=Message("bureaus_unknown", bureaus=missing) if missing else "")
-    rows = validate_conditions(conditions)
+    rows = validate_conditions(conditions, document=rule.clause.document.code)
+    kept = _sources_by_test(rule)
     before = {"amount_yuan": rule.amount_yuan, "amount_kind": rule.amount_kind}
     rule.amount_yuan, rule.amount_kind = amount_yuan, amount_kind
     rule.effective_from, rule.effective_to = effective_from, effective_to
@@ -194,12 +216,36 @@ def clause_rule_edit(
     rule.conditions.all().delete()
     Condition.objects.bulk_create(
         [Condition(clause_rule=rule, group=g, position=p, fact_id=c["fact"], operator=c["operator"],
-                   value=c.get("value"), message_zh=c["message_zh"].strip(), message_en=c["message_en"].strip())
+                   value=c.get("value"), message_zh=c["message_zh"].strip(), message_en=c["message_en"].strip(),
+                   **_source_of(c, kept))
          for g, p, c, _ in rows]
     )
     _event(version, actor, "edit", clause=clause_code, before=before,
            after={"amount_yuan": amount_yuan, "amount_kind": amount_kind})
     return rule
+
+
+def _test_keys(fact, operator, value, message_zh) -> tuple[str, str]:
+    """A condition's test, with and without what it says (two reviews of one fact differ only in that)."""
+    return content_checksum([fact, operator, value, message_zh.strip()]), content_checksum([fact, operator, value])
+
+
+def _sources_by_test(rule: ClauseRule) -> dict[str, dict]:
+    """The words of the rule's current conditions, by the test they make."""
+    kept: dict[str, dict] = {}
+    for c in rule.conditions.order_by("-group", "-position"):  # the first row of a test wins its bare key
+        for key in _test_keys(c.fact_id, c.operator, c.value, c.message_zh):
+            kept[key] = {f: getattr(c, f) for f in SOURCE_FIELDS}
+    return kept
+
+
+def _source_of(cond: dict, kept: dict[str, dict]) -> dict:
+    """The source fields to store: as given; or, when a row names none of them (an older client, a form or a
+    workbook without those columns), the words of the identical condition it replaces, so an edit keeps them."""
+    if any(f in cond for f in SOURCE_FIELDS):
+        return {f: (cond.get(f) or "").strip() for f in SOURCE_FIELDS}
+    exact, bare = _test_keys(cond["fact"], cond["operator"], cond.get("value"), cond["message_zh"])
+    return kept.get(exact) or kept.get(bare) or {f: "" for f in SOURCE_FIELDS}
 
 
 @transaction.atomic

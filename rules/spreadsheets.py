@@ -30,7 +30,7 @@ from policy_portal.messages import Message
 from .messages import status_label
 from .models import ClauseRule, Fact, RuleEvent, RuleVersion
 from .operators import FactError, Operator, parse_iso_date
-from .selectors import version_content
+from .selectors import SOURCE_FIELDS, version_content
 from .selectors import content_checksum
 from .services import clause_rule_edit
 
@@ -45,18 +45,22 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 YAML_CONTENT_TYPE = "application/yaml"
 
 CLAUSE_COLUMNS = ("code", "title_zh", "amount_yuan", "amount_kind", "effective_from", "effective_to", "bureaus")
-CONDITION_COLUMNS = ("clause", "group", "position", "fact", "operator", "value", "message_zh", "message_en")
+CONDITION_COLUMNS = ("clause", "group", "position", "fact", "operator", "value", "message_zh", "message_en",
+                     "source_document", "source_quote", "interpretation")
+# Optional on import: a workbook without them keeps each condition's words (rules.services.clause_rule_edit).
+OPTIONAL_CONDITION_COLUMNS = SOURCE_FIELDS
 FACT_COLUMNS = ("code", "type", "label_zh", "label_en", "choices")
 READ_ONLY_COLUMNS = {"title_zh"}
 CLAUSE_KEYS = set(CLAUSE_COLUMNS) | {"conditions"}
-CONDITION_KEYS = {"fact", "operator", "value", "message_zh", "message_en"}
+CONDITION_KEYS = {"fact", "operator", "value", "message_zh", "message_en", *SOURCE_FIELDS}
 YAML_TOP_KEYS = {"rule_version", "checksum", "clauses"}
 
 WIDTHS = {
     "clauses": {"code": 12, "title_zh": 44, "amount_yuan": 14, "amount_kind": 13, "effective_from": 14,
                 "effective_to": 14, "bureaus": 44},
     "conditions": {"clause": 12, "group": 7, "position": 9, "fact": 34, "operator": 13, "value": 40,
-                   "message_zh": 60, "message_en": 70},
+                   "message_zh": 60, "message_en": 70, "source_document": 10, "source_quote": 60,
+                   "interpretation": 60},
     "facts": {"code": 36, "type": 11, "label_zh": 36, "label_en": 48, "choices": 60},
 }
 
@@ -84,6 +88,12 @@ README_ROWS = [
      "JSON text: true, \"enterprise\", [\"a\",\"b\"], 1; empty for in_window, exists and review."),
     ("conditions", "message_zh", "不满足时显示的中文说明（200 字以内）。", "What the condition requires, in Chinese (at most 200 characters)."),
     ("conditions", "message_en", "不满足时显示的英文说明（200 字符以内）。", "What the condition requires, in English (at most 200 characters)."),
+    ("conditions", "source_document", "条件所依据原文所在的文件代码（非本条款所在文件时填写，如 PIC）；可选。",
+     "The code of the document whose words carry the condition, when not the clause's own (e.g. PIC); optional."),
+    ("conditions", "source_quote", "条件所依据的原文（须与文件原文逐字一致）；可选。",
+     "The words the condition rests on, exactly as the document prints them; optional."),
+    ("conditions", "interpretation", "原文未明确时，条件所依据的解读（见 docs/policy-reading.md）；可选。",
+     "Where no words settle the condition, the documented reading it follows (docs/policy-reading.md); optional."),
     ("facts", "*", "事实词表，仅供查阅，导入时忽略。", "The facts vocabulary, for reference; ignored on import."),
 ]
 
@@ -125,7 +135,8 @@ class _ClauseInput:
             for p, c in enumerate(group):
                 rows.append({"group": g, "position": p, "fact": c["fact"], "operator": c["operator"],
                              "value": c["value"], "message_zh": _stripped(c["message_zh"]),
-                             "message_en": _stripped(c["message_en"])})
+                             "message_en": _stripped(c["message_en"]),
+                             **{f: _stripped(c[f]) for f in SOURCE_FIELDS if c.get(f)}})
         return {"amount_yuan": self.amount_yuan, "amount_kind": self.amount_kind,
                 "effective_from": str(self.effective_from),
                 "effective_to": str(self.effective_to) if self.effective_to else None,
@@ -194,7 +205,8 @@ def version_export_xlsx(version: RuleVersion) -> bytes:
     _write_sheet(
         conditions, CONDITION_COLUMNS,
         [(c["clause"], k["group"], k["position"], k["fact"], k["operator"], _json_text(k["value"]),
-          k["message_zh"], k["message_en"]) for c in content for k in c["conditions"]],
+          k["message_zh"], k["message_en"], *(k.get(f, "") for f in SOURCE_FIELDS))
+         for c in content for k in c["conditions"]],
         text_columns={"clause", "fact", "operator", "value"},
     )
     operators = DataValidation(type="list", formula1='"' + ",".join(Operator.values) + '"', allow_blank=False,
@@ -246,7 +258,8 @@ def version_export_yaml(version: RuleVersion) -> str:
         for k in c["conditions"]:
             groups.setdefault(k["group"], []).append(
                 {"fact": k["fact"], "operator": k["operator"], "value": k["value"],
-                 "message_zh": k["message_zh"], "message_en": k["message_en"]})
+                 "message_zh": k["message_zh"], "message_en": k["message_en"],
+                 **{f: k[f] for f in SOURCE_FIELDS if k.get(f)}})
         clauses.append({
             "code": c["clause"], "title_zh": c["title_zh"], "amount_yuan": c["amount_yuan"],
             "amount_kind": c["amount_kind"], "effective_from": c["effective_from"], "effective_to": c["effective_to"],
@@ -433,7 +446,8 @@ def _read_workbook(data: bytes) -> list[_ClauseInput]:
     wb = _open_workbook(data)
     try:
         clause_rows = _sheet_rows(wb, "clauses", CLAUSE_COLUMNS, tuple(c for c in CLAUSE_COLUMNS if c not in READ_ONLY_COLUMNS))
-        condition_rows = _sheet_rows(wb, "conditions", CONDITION_COLUMNS, CONDITION_COLUMNS)
+        condition_rows = _sheet_rows(wb, "conditions", CONDITION_COLUMNS,
+                                     tuple(c for c in CONDITION_COLUMNS if c not in OPTIONAL_CONDITION_COLUMNS))
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while streaming
@@ -480,6 +494,7 @@ def _read_workbook(data: bytes) -> list[_ClauseInput]:
             "value": _json_cell(row["value"], cell("value")),
             "message_zh": _text(row["message_zh"]) if row["message_zh"] is not None else "",
             "message_en": _text(row["message_en"]) if row["message_en"] is not None else "",
+            **{f: _text(row[f]) if row[f] is not None else "" for f in SOURCE_FIELDS if f in row},
         })
 
     out = []
@@ -589,6 +604,7 @@ def _read_yaml(text: str) -> list[_ClauseInput]:
                     "fact": cond.get("fact"), "operator": cond.get("operator"),
                     "value": _plain_value(cond.get("value"), f"{where}.value"),
                     "message_zh": cond.get("message_zh"), "message_en": cond.get("message_en"),
+                    **{f: cond[f] for f in SOURCE_FIELDS if f in cond},
                 })
         out.append(_ClauseInput(
             code,

@@ -9,6 +9,7 @@ what it found as a code and parameters (rules.messages), put into words in the r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -17,6 +18,7 @@ from django.utils import translation
 
 from policy_portal.messages import Bilingual, Message
 
+from .adjustments import FACTS_READ
 from .evaluator import VALIDITY_FACT, like_regex
 from .operators import FactSpec, FactType, Operator, date_to_days, days_to_date
 from .rulebook import ClauseSpec, Cond, RuleBook
@@ -59,13 +61,17 @@ class Finding:
             return str(self.text)
 
 
-def static_checks(book: RuleBook, *, cases=None, today: dt.date | None = None) -> list[Finding]:
-    """Every finding on `book`. `cases` (rules.cases.Case list) and `today` enable the checks that need them."""
+def static_checks(book: RuleBook, *, cases=None, today: dt.date | None = None,
+                  texts: dict[str, str] | None = None) -> list[Finding]:
+    """Every finding on `book`. `cases` (rules.cases.Case list), `today` and `texts` (document code → full text)
+    enable the checks that need them."""
     findings: list[Finding] = []
     for clause in book.evaluated_clauses:
         findings += _clause_findings(clause, book.vocabulary)
         if today is not None:
             findings += _ended(clause, today)
+        if texts is not None:
+            findings += unsourced_conditions(clause, texts)
     findings += _double_payments(book)
     findings += _unused_facts(book)
     if cases is not None:
@@ -259,6 +265,29 @@ def _ended(clause: ClauseSpec, today: dt.date) -> list[Finding]:
                     Message("finding_window_ended", clause=clause.code, last=last))]
 
 
+# ---------------------------------------------------------------- the words a condition rests on
+
+INTERPRETATION = re.compile(r"^I-\d+: \S")  # "I-3: an event the text does not date …" (docs/policy-reading.md)
+
+
+def unsourced_conditions(clause: ClauseSpec, texts: dict[str, str]) -> list[Finding]:
+    """Conditions that name no words of the text found verbatim in their document (the clause's own, or their
+    source_document), unless they follow a documented interpretation ("I-n: reason")."""
+    out = []
+    for group in clause.groups:
+        for c in group:
+            document = c.source_document or clause.document
+            if c.source_quote and c.source_quote in texts.get(document, ""):
+                continue
+            if INTERPRETATION.match(c.interpretation or ""):
+                continue
+            text = (Message("finding_condition_words_not_found", clause=clause.code, conditions=_shown([c], None),
+                            quote=c.source_quote, document=document) if c.source_quote
+                    else Message("finding_condition_without_words", clause=clause.code, conditions=_shown([c], None)))
+            out.append(Finding(WARNING, "condition_without_words", clause.code, c.fact, text))
+    return out
+
+
 # ---------------------------------------------------------------- one achievement paid twice
 
 
@@ -295,7 +324,7 @@ def _double_payments(book: RuleBook) -> list[Finding]:
 
 
 def _unused_facts(book: RuleBook) -> list[Finding]:
-    used = {c.fact for clause in book.evaluated_clauses for g in clause.groups for c in g}
+    used = {c.fact for clause in book.evaluated_clauses for g in clause.groups for c in g} | set(FACTS_READ)
     framework = {c.fact for clause in book.clauses if not clause.evaluated for g in clause.groups for c in g}
     out = []
     for code in book.vocabulary:

@@ -50,5 +50,6 @@ STANDARD_FACTS = {
     "registered_in_chongqing": True,
     "future_industry_field": "embodied_ai",
     "intl_standard_role": "lead",
+    "intl_standard_field": "embodied_ai",  # FIM-4.2 tests the standard's own field (issue 9, finding 8)
     "intl_standard_published_on": "2026-03-01",
 }

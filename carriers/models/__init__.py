@@ -5,10 +5,33 @@ Each model carries what its document requires; the registers are filled by recog
 measured against the targets (Target) and, for centres, the 附件2 indicators (IICIndicator).
 One module per concern; every name is re-exported here, so imports and migrations read carriers.models.
 """
+from .assessments import (  # noqa: F401
+    Adjustment,
+    Assessment,
+    CarrierEvent,
+    CentreAnnualReport,
+    CentreEvaluation,
+    CentreFraudFinding,
+    ComplexAssessment,
+    IncubatorAssessment,
+    InstituteAssessment,
+)
+from .policy_data import (  # noqa: F401
+    IICIndicator,
+    Target,
+)
+from .recognition import (  # noqa: F401
+    IIC_PLAN_OPTIONAL,
+    IIC_PLAN_OUTLINE,
+    IIC_PLAN_SUMMARY_MAX,
+    IIC_PLAN_TEXT_FIELDS,
+    IICEstablishmentPlan,
+    IICScoreSheet,
+    RecognitionPackage,
+)
 from .registers import (  # noqa: F401
     IIC_FUNCTIONS,
     IIC_MECHANISMS,
-    IIC_NAME_RE,
     PIC_GOVERNANCE,
     RIE_FUNCTIONS,
     Carrier,
@@ -21,28 +44,4 @@ from .registers import (  # noqa: F401
     Rating,
     missing_iic_requirements,
     validate_iic_name,
-)
-from .assessments import (  # noqa: F401
-    Adjustment,
-    Assessment,
-    CarrierEvent,
-    CentreAnnualReport,
-    CentreEvaluation,
-    CentreFraudFinding,
-    ComplexAssessment,
-    IncubatorAssessment,
-    InstituteAssessment,
-)
-from .recognition import (  # noqa: F401
-    IIC_PLAN_OPTIONAL,
-    IIC_PLAN_OUTLINE,
-    IIC_PLAN_SUMMARY_MAX,
-    IIC_PLAN_TEXT_FIELDS,
-    IICEstablishmentPlan,
-    IICScoreSheet,
-    RecognitionPackage,
-)
-from .policy_data import (  # noqa: F401
-    IICIndicator,
-    Target,
 )

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from policy_portal.messages import Message
 
-
 # ---------------------------------------------------------------- recognition packages
 
 

@@ -1,15 +1,12 @@
 """The four registers the documents build: institutes, complexes, incubation carriers, centres; what each requires
 of an entry (RIE 一（二）, PIC-2, IIC 第十一条、第十二条) and the centres' reported changes (IIC-16)."""
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from policy_portal.messages import Message
-
-
-IIC_NAME_RE = re.compile(r"^重庆市(?P<field>\S+)产业创新中心$")
+from rules.patterns import iic_name_ok
 
 # IIC 第十一条（三）and（四）, as the facts vocabulary names them (fixtures/facts.yaml).
 IIC_FUNCTIONS = ("rd_product", "commercialisation", "venture_incubation", "ip_operation")
@@ -17,7 +14,7 @@ IIC_MECHANISMS = ("talent_incentive", "result_sharing", "collaborative_innovatio
 # PIC 二（二）: the complex_governance fact's four values.
 PIC_GOVERNANCE = ("council", "expert_committee", "secretariat", "binding_charter")
 # RIE 一（二）: the functions of an institute (the rie_functions fact).
-RIE_FUNCTIONS = ("rd", "transfer", "pilot", "incubation", "services")
+RIE_FUNCTIONS = ("rd", "transfer", "pilot", "incubation", "services", "other")  # 等功能: other → officer
 
 
 class Rating(models.TextChoices):
@@ -151,7 +148,7 @@ class IncubationCarrier(Carrier):
 
 def validate_iic_name(value: str) -> None:
     """IIC 第十二条: centres are named 重庆市××产业创新中心."""
-    if not IIC_NAME_RE.fullmatch(value or ""):
+    if not iic_name_ok(value or ""):  # the checker's own test of IIC-12's name condition
         raise ValidationError(Message("iic_name"), code="iic_name")
 
 

@@ -14,6 +14,7 @@ def state_lead_drafter_of_an_international_standard(page):
     page.check("#id_registered_in_chongqing_0")
     page.select_option("#id_future_industry_field", "artificial_intelligence")
     page.select_option("#id_intl_standard_role", "lead")
+    page.select_option("#id_intl_standard_field", "artificial_intelligence")  # the standard's own field (issue 9)
     page.fill("#id_intl_standard_published_on", "2026-03-01")
 
 
@@ -31,25 +32,27 @@ def test_lead_drafter_of_an_international_standard_sees_fim_4_2_with_its_amount_
     screenshot(page, "results")
 
 
-def test_drug_questions_disappear_for_a_university_and_return_for_an_enterprise(page):
+# Was about the drug questions: FIM-10.2 no longer names an enterprise (a drug's holder may be a research institute,
+# issue 9 finding 6), so the standards' questions (牵头制修订企业) show the same behaviour.
+def test_standard_questions_disappear_for_a_university_and_return_for_an_enterprise(page):
     page.goto("/check/")
-    expect(page.locator("#q-drug_class")).to_be_visible()
+    expect(page.locator("#q-intl_standard_role")).to_be_visible()
 
     page.select_option("#id_org_type", "university")
 
-    expect(page.locator("#q-drug_class")).to_be_hidden()
-    expect(page.locator("#q-drug_approved_on")).to_be_hidden()
+    expect(page.locator("#q-intl_standard_role")).to_be_hidden()
+    expect(page.locator("#q-intl_standard_published_on")).to_be_hidden()
 
     page.select_option("#id_org_type", "enterprise")
 
-    expect(page.locator("#q-drug_class")).to_be_visible()
-    expect(page.locator("#q-drug_approved_on")).to_be_visible()
+    expect(page.locator("#q-intl_standard_role")).to_be_visible()
+    expect(page.locator("#q-intl_standard_published_on")).to_be_visible()
 
-    page.select_option("#id_drug_class", "class1_innovative")
+    page.select_option("#id_intl_standard_role", "lead")
     page.select_option("#id_org_type", "university")
 
-    expect(page.locator("#q-drug_approved_on")).to_be_hidden()
-    expect(page.locator("#q-drug_class")).to_be_visible()  # answered questions stay
+    expect(page.locator("#q-intl_standard_published_on")).to_be_hidden()
+    expect(page.locator("#q-intl_standard_role")).to_be_visible()  # answered questions stay
 
 
 def test_switching_to_english_and_back_changes_labels_and_titles(page, screenshot):

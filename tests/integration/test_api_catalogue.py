@@ -212,8 +212,11 @@ def test_a_clause_detail_adds_its_conditions_in_groups(api):
             "message_en": "Registered in Chongqing (a municipal policy)",
         }
     ]
-    last = body["conditions"][-1]
-    assert [(c["fact"], c["operator"], c["value"]) for c in last] == [("intl_standard_published_on", "in_window", None)]
+    # the publication date, then FIM's uncertain first days (docs/policy-reading.md, I-5)
+    published, uncertain = body["conditions"][-2:]
+    assert [(c["fact"], c["operator"], c["value"]) for c in published] == [("intl_standard_published_on", "in_window", None)]
+    assert [(c["fact"], c["operator"]) for c in uncertain] == [("intl_standard_published_on", "gte"),
+                                                                ("intl_standard_published_on", "review")]
 
 
 def test_alternatives_share_a_group(api):
@@ -352,13 +355,13 @@ def test_bureaus_are_listed_under_their_short_names(api, django_assert_max_num_q
 # ---------------------------------------------------------------- facts
 
 
-def test_all_68_facts_come_in_one_default_page_with_their_operators(api, django_assert_max_num_queries):
+def test_all_91_facts_come_in_one_default_page_with_their_operators(api, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         response = api.get("/api/v1/facts/")
 
     body = response.json()
-    assert body["count"] == Fact.objects.count() == 68
-    assert len(body["results"]) == 68
+    assert body["count"] == Fact.objects.count() == 91  # 68 before the second reading of issue 9
+    assert len(body["results"]) == 91
     for fact in body["results"]:
         assert set(fact["operators"]) == set(OPERATORS_BY_TYPE[fact["type"]])
     assert body["results"][0]["code"] == "org_type"

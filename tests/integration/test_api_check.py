@@ -16,6 +16,7 @@ from eligibility.services import eligibility_check
 from policy_portal.errors import api_exception_handler
 from rules import check as checking
 from rules.engine import EngineError, EngineLimitError
+from rules.models import Fact
 from rules.operators import FactError, FactSpec, FactType
 from rules.selectors import current_version
 from tests.integration.rule_versions import copy_current_version
@@ -29,10 +30,13 @@ STANDARDS_AND_CHAMPION = {
     "registered_in_chongqing": True,
     "future_industry_field": "embodied_ai",
     "intl_standard_role": "lead",
+    "intl_standard_field": "embodied_ai",  # the standards' own field and 新认定's kind (issue 9)
     "intl_standard_published_on": "2026-03-01",
     "national_standard_role": "lead",
+    "national_standard_field": "embodied_ai",
     "national_standard_published_on": "2026-03-01",
     "municipal_single_champion_recognised_on": "2026-04-01",
+    "municipal_single_champion_recognition_type": "first",
 }
 
 
@@ -293,7 +297,7 @@ def test_an_int_fact_without_a_minimum_refuses_values_the_engine_cannot_take(boo
 
 
 def test_more_facts_than_the_vocabulary_holds_are_refused(api):
-    facts = {f"fact_{i}": True for i in range(69)}
+    facts = {f"fact_{i}": True for i in range(Fact.objects.count() + 1)}  # one more than the vocabulary holds
 
     response = post(api, {"facts": facts})
 

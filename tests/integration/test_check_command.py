@@ -23,10 +23,13 @@ FACTS = {
     "registered_in_chongqing": True,
     "future_industry_field": "embodied_ai",
     "intl_standard_role": "lead",
+    "intl_standard_field": "embodied_ai",  # the standards' own field and 新认定's kind (issue 9)
     "intl_standard_published_on": "2026-03-01",
     "national_standard_role": "lead",
+    "national_standard_field": "embodied_ai",
     "national_standard_published_on": "2026-03-01",
     "municipal_single_champion_recognised_on": "2026-04-01",
+    "municipal_single_champion_recognition_type": "first",
 }
 
 

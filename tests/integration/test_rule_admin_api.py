@@ -78,9 +78,9 @@ def test_a_raised_cap_goes_through_draft_review_and_publication(django_capture_o
 @pytest.mark.parametrize(
     "condition, field, code",
     [
-        ({"fact": "no_such_fact", "operator": "eq", "value": 1}, "conditions[5][0].fact", "unknown_fact"),
-        ({"fact": "org_type", "operator": "gte", "value": "enterprise"}, "conditions[5][0].operator", "operator_mismatch"),
-        ({"fact": "incubated_future_enterprises", "operator": "gte", "value": "many"}, "conditions[5][0].value", "invalid_type"),
+        ({"fact": "no_such_fact", "operator": "eq", "value": 1}, "conditions[6][0].fact", "unknown_fact"),
+        ({"fact": "org_type", "operator": "gte", "value": "enterprise"}, "conditions[6][0].operator", "operator_mismatch"),
+        ({"fact": "incubated_future_enterprises", "operator": "gte", "value": "many"}, "conditions[6][0].value", "invalid_type"),
     ],
 )
 def test_an_edit_that_does_not_fit_the_vocabulary_is_refused_naming_the_field(condition, field, code):
@@ -142,6 +142,21 @@ def test_static_checks_find_conditions_that_can_never_hold():
     error = next(f for f in body["findings"] if f["severity"] == "error")
     assert (error["code"], error["clause"], error["fact"]) == ("contradictory_conditions", "FIM-4.2", "org_type")
     assert error["message_zh"] and error["message_en"]
+
+
+def test_static_checks_name_a_condition_that_rests_on_no_words_of_the_text():
+    client = api(rule_admin())
+    number = new_draft(client)
+    unsourced = {"fact": "org_type", "operator": "eq", "value": "enterprise", "message_zh": "企业", "message_en": "An enterprise",
+                 "source_quote": "", "interpretation": ""}
+    sourced = {**unsourced, "source_quote": "牵头制修订企业"}
+    put_fim42(client, number, conditions=fim42(client, number)["conditions"] + [[unsourced]])
+    flagged = client.get(f"/api/v1/rules/versions/{number}/checks/").json()["findings"]
+    put_fim42(client, number, conditions=fim42(client, number)["conditions"][:-1] + [[sourced]])
+    clean = client.get(f"/api/v1/rules/versions/{number}/checks/").json()["findings"]
+
+    assert [(f["severity"], f["clause"]) for f in flagged if f["code"] == "condition_without_words"] == [("warning", "FIM-4.2")]
+    assert [f for f in clean if f["code"] == "condition_without_words"] == []
 
 
 def test_reject_needs_a_reason_and_rollback_publishes_an_earlier_version_again(django_capture_on_commit_callbacks):

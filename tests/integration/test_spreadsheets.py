@@ -92,7 +92,9 @@ def test_the_workbook_has_frozen_bold_headers_a_read_only_vocabulary_and_a_readm
     assert [c.value for c in wb["clauses"][1]] == ["code", "title_zh", "amount_yuan", "amount_kind", "effective_from",
                                                    "effective_to", "bureaus"]
     assert [c.value for c in wb["conditions"][1]] == ["clause", "group", "position", "fact", "operator", "value",
-                                                      "message_zh", "message_en"]
+                                                      "message_zh", "message_en",
+                                                      # the words each condition rests on (issue 9)
+                                                      "source_document", "source_quote", "interpretation"]
     assert wb["facts"].protection.sheet and wb["facts"].max_row == Fact.objects.count() + 1
     fim42 = wb["clauses"][row_of(wb["clauses"], "code", "FIM-4.2")]
     assert [c.value for c in fim42][2:4] == [500_000, "cap"]

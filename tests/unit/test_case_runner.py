@@ -8,7 +8,8 @@ import pytest
 from rules.cases import Case, run_case
 
 ENTERPRISE = {"registered_in_chongqing": True, "org_type": "enterprise", "future_industry_field": "embodied_ai"}
-INTL = {**ENTERPRISE, "intl_standard_role": "lead", "intl_standard_published_on": "2026-04-01"}
+INTL = {**ENTERPRISE, "intl_standard_role": "lead", "intl_standard_field": "embodied_ai",  # the standard's field (issue 9)
+        "intl_standard_published_on": "2026-04-01"}
 AS_OF = dt.date(2026, 6, 1)
 
 

@@ -89,6 +89,23 @@ EVERYTHING = {
     "iic_recognised": True,
     "iic_fraud_verified": True,
     "iic_major_change": "rename",
+    # what the second reading of issue 9 asks besides: the fields of the things rewarded, 新认定's kind, the basis
+    # of a manufacturing centre's support, the drug's holder, the pilot platform's purpose
+    "key_core_project_field": "embodied_ai",
+    "national_base_field": "embodied_ai",
+    "national_base_recognition_type": "first",
+    "municipal_mfg_centre_basis": "evaluation",
+    "municipal_mfg_centre_evaluated_on": "2026-02-01",
+    "national_mfg_centre_basis": "evaluation",
+    "national_mfg_centre_evaluated_on": "2026-02-01",
+    "pilot_serves_future_tech": True,
+    "intl_standard_field": "embodied_ai",
+    "national_standard_field": "embodied_ai",
+    "municipal_single_champion_recognition_type": "first",
+    "national_single_champion_recognition_type": "first",
+    "little_giant_recognition_type": "first",
+    "drug_mah": True,
+    "first_of_kind_field": "embodied_ai",
 }
 
 

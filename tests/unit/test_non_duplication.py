@@ -25,8 +25,12 @@ from rules.selectors import rulebook_for_version
 NEW_TEXT = "对牵头制修订并发布未来产业领域国际标准的企业，给予最高80万元支持。"
 NEW_FROM = dt.date(2026, 3, 1)
 ENTERPRISE = {"registered_in_chongqing": True, "org_type": "enterprise", "future_industry_field": "embodied_ai"}
-INTL_STANDARD = {**ENTERPRISE, "intl_standard_role": "lead", "intl_standard_published_on": "2026-04-01"}
-BOTH_STANDARDS = {**INTL_STANDARD, "national_standard_role": "lead", "national_standard_published_on": "2026-04-01"}
+# FIM-4.2/4.3 test the standard's own field (issue 9, finding 8) and FIM-1.1 the project's.
+INTL_STANDARD = {**ENTERPRISE, "intl_standard_role": "lead", "intl_standard_field": "embodied_ai",
+                 "intl_standard_published_on": "2026-04-01"}
+BOTH_STANDARDS = {**INTL_STANDARD, "national_standard_role": "lead", "national_standard_field": "embodied_ai",
+                  "national_standard_published_on": "2026-04-01"}
+KEY_CORE = {**ENTERPRISE, "key_core_tech_project": True, "key_core_project_field": "embodied_ai"}
 
 
 def codes(items: list[dict]) -> list[str]:
@@ -175,7 +179,7 @@ def test_an_older_clause_awaiting_review_is_not_offered_beside_the_newer_clause(
     overlapping = variant(book, [*book.clauses, newer])
     release(overlapping)
 
-    result = check(overlapping, {**ENTERPRISE, "key_core_tech_project": True}, dt.date(2026, 6, 1))
+    result = check(overlapping, KEY_CORE, dt.date(2026, 6, 1))
 
     assert "NEW-K" in codes(result["eligible"])
     assert "FIM-1.1" not in codes(result["needs_review"])
@@ -246,14 +250,14 @@ def test_a_clause_with_review_conditions_needs_review_and_says_what_awaits(book,
 
 
 def test_a_review_clause_whose_stated_conditions_fail_is_not_under_review(book, as_of):
-    result = result_dict(run(book, {**ENTERPRISE, "key_core_tech_project": False}, as_of))
+    result = result_dict(run(book, {**KEY_CORE, "key_core_tech_project": False}, as_of))
 
     assert "FIM-1.1" not in codes(result["needs_review"])
     assert "FIM-1.1" in codes(result["near_misses"])
 
 
 def test_a_review_clause_out_of_its_window_is_not_under_review(book):
-    facts = {**ENTERPRISE, "key_core_tech_project": True}
+    facts = KEY_CORE
 
     assert "FIM-1.1" in codes(check(book, facts, dt.date(2026, 1, 1))["needs_review"])
     assert "FIM-1.1" not in codes(check(book, facts, dt.date(2025, 12, 31))["needs_review"])
@@ -266,7 +270,8 @@ def test_generic_answers_alone_do_not_make_every_clause_a_near_miss(book):
     generic = {"registered_in_chongqing": True, "org_type": "enterprise", "future_industry_field": "embodied_ai"}
 
     result = result_dict(run(book, generic, dt.date(2026, 6, 1)))
-    engaged = result_dict(run(book, {**generic, "intl_standard_role": "participant"}, dt.date(2026, 6, 1)))
+    engaged = result_dict(run(book, {**generic, "intl_standard_role": "participant", "intl_standard_field": "embodied_ai"},
+                              dt.date(2026, 6, 1)))
 
     assert generic_facts(book) == set(generic)
     assert result["near_misses"] == []
