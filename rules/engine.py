@@ -18,7 +18,9 @@ recorded in ../shared/notes/durable-rules.md has a guard here (docs/engine.md):
 * floats with exponents, text compares   -> payloads hold only bool, int (|n| < 2**53) and str,
                                            each checked against its fact's declared type.
 * > 64 matches per fact, > 512 rules     -> rulesets are sharded, at most SHARD_SIZE rules each.
-* > 1,024 live sessions                  -> one session per evaluation, always deleted,
+* > 1,024 live sessions                  -> one session per compiled shard, reused: each
+                                           evaluation's fact is retracted once its actions are
+                                           read (a session in doubt is deleted and replaced);
                                            evaluations serialised by a lock.
 * > 255 properties per object            -> payloads are checked against MAX_PROPERTIES.
 * leaked ruleset versions                -> compiled versions are reference-counted and
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from json.encoder import encode_basestring as _json_str
 import os
 import re
 import threading
@@ -219,6 +222,99 @@ def build_payload(book: RuleBook, facts: dict, as_of: int) -> dict:
     return payload
 
 
+class PayloadEncoder:
+    """`build_payload`, then JSON, in one pass: the same properties and the same refusals, written as text.
+
+    Built once per RuleBook (the engine's hot path; tests/unit/test_engine_fast_path.py proves the text
+    decodes to exactly `build_payload`'s dict). Each fact has a small writer chosen by its declared type;
+    any value off the fast path goes through `_check_type` / `_check_scalar`, which raise as before.
+    """
+
+    def __init__(self, book: RuleBook):
+        self._writers = {code: self._writer(code, spec.type) for code, spec in book.vocabulary.items()
+                         if _KEY_RE.match(code)}
+        self._likes = [(fact, like_regex(pattern).fullmatch, f',"{key}":')
+                       for (fact, pattern), key in like_conditions(book).items()]
+
+    @staticmethod
+    def _writer(code: str, fact_type: str):
+        prefix = f',"{code}":'
+        if fact_type == FactType.BOOL:
+            def write(parts, value, as_of):
+                if value is True or value is False:
+                    parts.append(prefix + ("true" if value else "false"))
+                    return 1
+                _check_type(code, fact_type, value)
+                raise AssertionError  # pragma: no cover - _check_type raised
+        elif fact_type == FactType.DATE:
+            age = f',"{_age_key(code)}":'
+
+            def write(parts, value, as_of):
+                if type(value) is not int or not -MAX_SAFE_INT < value < MAX_SAFE_INT:
+                    _check_type(code, fact_type, value)
+                    _check_scalar(code, value)
+                parts.append(f"{prefix}{value}{age}{as_of - value}")
+                return 2
+        elif fact_type in (FactType.INT, FactType.MONEY, FactType.RATIO):
+            def write(parts, value, as_of):
+                if type(value) is not int or not -MAX_SAFE_INT < value < MAX_SAFE_INT:
+                    _check_type(code, fact_type, value)
+                    _check_scalar(code, value)
+                parts.append(prefix + str(value))
+                return 1
+        elif fact_type == FactType.MULTI:
+            flags: dict[str, str] = {}
+
+            def write(parts, value, as_of):
+                if type(value) is not list:
+                    _check_type(code, fact_type, value)
+                for item in value:
+                    flag = flags.get(item) if type(item) is str else None
+                    if flag is None:
+                        _check_type(code, fact_type, value)
+                        flag = f',"{_set_key(code, item)}":true'
+                        if len(flags) < 256:  # the choices of a normalised fact; never grow without bound
+                            flags[item] = flag
+                    parts.append(flag)
+                return len(value)
+        else:  # enum, text
+            def write(parts, value, as_of):
+                if type(value) is not str:
+                    _check_type(code, fact_type, value)
+                parts.append(prefix + _json_str(value))
+                return 1
+        return write
+
+    def encode(self, facts: dict, as_of: int) -> str:
+        """The payload as JSON text without its closing brace (the engine appends the session's sid and id)."""
+        if type(as_of) is not int:
+            _check_scalar(AS_OF_KEY, as_of)
+        parts = [f'{{"{DISCRIMINATOR}":"{FACT_KIND}","{AS_OF_KEY}":{as_of}']
+        count = 2
+        writers = self._writers
+        for code, value in facts.items():
+            writer = writers.get(code)
+            if writer is None:
+                raise EngineError(f"{code}: not in the vocabulary")
+            count += writer(parts, value, as_of)
+        for fact, match, prefix in self._likes:
+            if fact in facts:
+                parts.append(prefix + ("false" if match(facts[fact]) is None else "true"))
+                count += 1
+        _check_scalar(AS_OF_KEY, as_of)
+        if count + 2 > MAX_PROPERTIES:  # + sid and id
+            raise EngineLimitError(f"{count} properties: durable-rules accepts at most {MAX_PROPERTIES}")
+        return "".join(parts)
+
+
+def payload_encoder(book: RuleBook) -> PayloadEncoder:
+    """The book's encoder, built on first use and kept with the (immutable) book."""
+    encoder = book.__dict__.get("_payload_encoder")
+    if encoder is None:
+        encoder = book.__dict__["_payload_encoder"] = PayloadEncoder(book)
+    return encoder
+
+
 # ---------------------------------------------------------------- running
 
 
@@ -245,12 +341,14 @@ class Engine:
         self._compiled: dict[str, _Compiled] = {}  # in least-recently-used order
         self._names = itertools.count(1)
         self._sids = itertools.count(1)
+        self._sessions: dict = {}  # shard handle -> the session id its evaluations reuse
         self._pid = os.getpid()
 
     def _after_fork(self):
         if os.getpid() != self._pid:
             # Handles are the parent's memory: forget them (never delete), recompile on demand.
             self._compiled = {}
+            self._sessions = {}
             self._pid = os.getpid()
 
     def compiled_keys(self) -> list[str]:
@@ -285,45 +383,67 @@ class Engine:
 
     def evaluate(self, key: str, book: RuleBook, facts: dict, as_of: int) -> set[str]:
         """The codes of every clause whose rule fires for these normalised facts on `as_of` (epoch days)."""
-        payload = build_payload(book, facts, as_of)
+        payload = payload_encoder(book).encode(facts, as_of)
         with self._lock:
-            self.ensure(key, book)
-            compiled = self._compiled[key]
+            compiled = self._compiled.get(key) if self._pid == os.getpid() else None
+            if compiled is None:
+                self.ensure(key, book)
+                compiled = self._compiled[key]
             compiled.users += 1
             try:
                 fired: set[str] = set()
                 for handle in compiled.handles:
                     fired |= self._run_one(handle, payload)
-                return {compiled.rule_codes[name] for name in fired if name != CATCH_ALL}
+                codes = compiled.rule_codes
+                return {codes[name] for name in fired if name != CATCH_ALL}
             finally:
                 compiled.users -= 1
                 if compiled.retired and compiled.users == 0:
                     self._free(compiled)
 
-    def _run_one(self, handle, payload: dict) -> set[str]:
-        sid = f"e{next(self._sids)}"
-        fact = dict(payload, sid=sid, id=1)
+    def _session(self, handle) -> str:
+        sid = self._sessions.get(handle)
+        if sid is None:
+            sid = self._sessions[handle] = f"e{next(self._sids)}"
+        return sid
+
+    def _drop_session(self, handle, *, delete: bool) -> None:
+        """Stop using this shard's session; delete it only when its fact was handled (never after result 1)."""
+        sid = self._sessions.pop(handle, None)
+        if delete and sid is not None:
+            try:
+                _dre.delete_state(handle, sid)
+            except BaseException:  # noqa: BLE001 - a session we cannot delete is leaked, not reused
+                pass
+
+    def _run_one(self, handle, payload: str) -> set[str]:
+        """Assert `payload` (JSON text without its closing brace) in the shard's session, read, retract."""
+        sid = self._session(handle)
+        fact = f'{payload},"sid":"{sid}","id":1}}'
         try:
-            result = _dre.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+            result = _dre.assert_fact(handle, fact)
         except BaseException as exc:
+            self._drop_session(handle, delete=False)
             raise EngineError(f"durable-rules failed to assert the facts: {exc}") from exc
         if result[0] == 1:
             # Unhandled: deleting this session would crash the process. The catch-all makes
             # this unreachable; should it happen, leak one session rather than the process.
+            self._drop_session(handle, delete=False)
             raise EngineError("durable-rules did not handle the facts (catch-all missing?)")
         if result[0] == 2:
-            raise EngineError("durable-rules saw these facts already in a fresh session")
+            self._drop_session(handle, delete=True)
+            raise EngineError("durable-rules saw these facts already (a fact was not retracted)")
         fired: set[str] = set()
         try:
             step = _dre.start_action_for_state(handle, result[1])
             message = step[1] if step else None
             while message:
-                fired.update(json.loads(message).keys())
+                fired.update(_rule_names(message))
                 message = _dre.complete_and_start_action(handle, result[1])
+            _dre.retract_fact(handle, fact)
         except BaseException as exc:
+            self._drop_session(handle, delete=True)
             raise EngineError(f"durable-rules failed while firing rules: {exc}") from exc
-        finally:
-            _dre.delete_state(handle, sid)
         return fired
 
     def release(self, key: str) -> None:
@@ -340,9 +460,21 @@ class Engine:
     def _free(self, compiled: _Compiled) -> None:
         if compiled.pid == os.getpid():
             for handle in compiled.handles:
+                self._drop_session(handle, delete=True)
                 _dre.delete_ruleset(handle)
         compiled.handles = []
         self._compiled.pop(compiled.key, None)
+
+
+_RULE_NAME = re.compile(r'\{"(c[0-9]+|' + CATCH_ALL + r')":\{"m":')
+
+
+def _rule_names(message: str):
+    """The rule an action message is for: `{"c12":{"m":{…the fact…}}}`; anything else is parsed in full."""
+    match = _RULE_NAME.match(message)
+    if match is not None and message.endswith("}}}") and message.count('{"m":') == 1:
+        return (match.group(1),)
+    return json.loads(message).keys()
 
 
 engine = Engine()
