@@ -3,22 +3,31 @@
 `check` is a pure function of (facts, rule book, as_of): no clock, no writes. Both
 evaluators run on every check; a disagreement is an engine fault and is raised, never
 papered over (tests prove agreement on golden and thousands of generated fact sets).
+
+`check` runs the book compiled to Python (rules.compiled); `run` + `result_dict` are the
+reference that interprets the rows (rules.evaluator) and explains every outcome. They answer
+alike (tests/unit/test_compiled.py); the reference is what the tests and replays compare with.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from .compiled import (
+    NEAR_MISS_MAX_UNMET,
+    clause_head,
+    compiled_book,
+    generic_facts,
+    group_message,
+    supersede,
+    window_message,
+)
 from .engine import EngineDisagreement, engine
-from .evaluator import VALIDITY_FACT, ClauseOutcome, condition_holds, evaluate
-from .operators import date_to_days, days_to_date, normalise_facts
-from .rulebook import ClauseSpec, RuleBook
+from .evaluator import ClauseOutcome, condition_holds, evaluate
+from .operators import date_to_days, normalise_facts
+from .rulebook import RuleBook
 
-NEAR_MISS_MAX_UNMET = 2
-# A fact that this share of the clauses test says little about any one of them (registered in
-# Chongqing, organisation type, future-industry field): a clause is a near miss only when the
-# applicant stated at least one of its specific facts, so generic answers do not list every clause.
-GENERIC_FACT_SHARE = 0.2
+__all__ = ["Checked", "check", "generic_facts", "result_dict", "run"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,28 @@ class Checked:
     outcomes: list[ClauseOutcome]
 
 
+def _disagree(fired_engine: set[str], fired_plain: set[str]) -> EngineDisagreement:
+    return EngineDisagreement(
+        f"engine fired {sorted(fired_engine - fired_plain)} extra, missed {sorted(fired_plain - fired_engine)}"
+    )
+
+
+def check(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
+    """Which clauses the facts qualify for on `as_of`, why, and what nearly applies (the API's answer)."""
+    compiled = compiled_book(book)
+    facts = compiled.normalise(raw_facts)
+    days = date_to_days(as_of)
+    scan = compiled.scan(facts, days)
+    fired_engine = engine.evaluate(book.engine_key, book, facts, days)
+    codes = compiled.codes
+    if len(fired_engine) != len(scan.fired) or any(codes[i] not in fired_engine for i in scan.fired):
+        raise _disagree(fired_engine, {codes[i] for i in scan.fired})
+    return compiled.explain(scan, as_of)
+
+
+# ---------------------------------------------------------------- the reference
+
+
 def run(book: RuleBook, raw_facts: dict, as_of: dt.date) -> Checked:
     facts = normalise_facts(book.vocabulary, raw_facts)
     days = date_to_days(as_of)
@@ -36,44 +67,16 @@ def run(book: RuleBook, raw_facts: dict, as_of: dt.date) -> Checked:
     fired_plain = {o.clause.code for o in outcomes if o.fires}
     fired_engine = engine.evaluate(book.engine_key, book, facts, days)
     if fired_plain != fired_engine:
-        raise EngineDisagreement(
-            f"engine fired {sorted(fired_engine - fired_plain)} extra, missed {sorted(fired_plain - fired_engine)}"
-        )
+        raise _disagree(fired_engine, fired_plain)
     return Checked(book, facts, as_of, outcomes)
-
-
-def _citation(c: ClauseSpec) -> dict:
-    return {"document": c.document, "article": c.article_label, "article_key": c.article_key, "text": c.quote}
 
 
 def _message(fact: str, zh: str, en: str) -> dict:
     return {"fact": fact, "message_zh": zh, "message_en": en}
 
 
-def _window_message(c: ClauseSpec) -> dict:
-    start = days_to_date(c.start).isoformat()
-    if c.end is None:
-        return _message(VALIDITY_FACT, f"在政策有效期内（自{start}起）", f"Within the policy's validity (from {start})")
-    last = days_to_date(c.end - 1).isoformat()
-    return _message(VALIDITY_FACT, f"在政策有效期内（{start}至{last}）", f"Within the policy's validity ({start} to {last})")
-
-
-def _clause_head(c: ClauseSpec) -> dict:
-    return {
-        "code": c.code,
-        "title_zh": c.title_zh,
-        "title_en": c.title_en,
-        "kind": c.kind,
-        "amount_yuan": c.amount_yuan,
-        "amount_kind": c.amount_kind,
-        "lead_bureau": c.lead_bureau,
-        "bureaus": list(c.bureaus),
-        "citation": _citation(c),
-    }
-
-
 def _because(o: ClauseOutcome, facts: dict, as_of: int) -> list[dict]:
-    reasons = [_window_message(o.clause)]
+    reasons = [window_message(o.clause)]
     for g in o.groups:
         for cond in g.conditions:
             if condition_holds(cond, facts, as_of, o.clause) is True:
@@ -83,13 +86,7 @@ def _because(o: ClauseOutcome, facts: dict, as_of: int) -> list[dict]:
 
 
 def _group_messages(groups) -> list[dict]:
-    out = []
-    for g in groups:
-        first = g.conditions[0]
-        zh = " 或 ".join(c.message_zh for c in g.conditions)
-        en = " or ".join(c.message_en for c in g.conditions)
-        out.append(_message(first.fact, zh, en))
-    return out
+    return [group_message(g.conditions) for g in groups]
 
 
 def _excluded(o: ClauseOutcome, facts: dict) -> bool:
@@ -97,39 +94,6 @@ def _excluded(o: ClauseOutcome, facts: dict) -> bool:
     if not o.in_window:
         return True
     return any(g.met is False and all(c.fact in facts for c in g.conditions) for g in o.groups)
-
-
-def _supersede(eligible: list[dict], book: RuleBook) -> list[dict]:
-    """就新、不重复: where clauses of different documents reward the same achievement, the newer policy applies."""
-    by_achievement: dict[str, list[ClauseSpec]] = {}
-    for item in eligible:
-        spec = book.clause(item["code"])
-        if spec.achievement and spec.amount_kind != "none":
-            by_achievement.setdefault(spec.achievement, []).append(spec)
-    superseded = []
-    for specs in by_achievement.values():
-        newest = max(s.document_start for s in specs)
-        winners = [s for s in specs if s.document_start == newest]
-        for s in specs:
-            if s.document_start < newest:
-                superseded.append(
-                    {
-                        "code": s.code,
-                        "superseded_by": [w.code for w in winners],
-                        "reason_zh": "就新、不重复：同一事项适用较新的政策，不重复支持",
-                        "reason_en": "Newer policy applies; one achievement is not supported twice (就新、不重复)",
-                    }
-                )
-        if len(winners) > 1:
-            for item in eligible:
-                if item["code"] in {w.code for w in winners}:
-                    item["not_combinable_with"] = [w.code for w in winners if w.code != item["code"]]
-    return superseded
-
-
-def generic_facts(book: RuleBook) -> set[str]:
-    threshold = GENERIC_FACT_SHARE * len(book.evaluated_clauses)
-    return {f for f, n in book.fact_usage.items() if n >= threshold}
 
 
 def _engaged(o: ClauseOutcome, facts: dict, generic: set[str]) -> bool:
@@ -148,24 +112,24 @@ def result_dict(checked: Checked) -> dict:
         if not _excluded(o, facts):
             relevant.update(cond.fact for g in o.groups for cond in g.conditions)
         if o.status == "eligible":
-            eligible.append({**_clause_head(c), "because": _because(o, facts, days)})
+            eligible.append({**clause_head(c), "because": _because(o, facts, days)})
         elif o.status == "needs_review":
             review.append(
                 {
-                    **_clause_head(c),
+                    **clause_head(c),
                     "because": _because(o, facts, days),
                     "awaiting": _group_messages([g for g in o.groups if g.met is None]),
                 }
             )
         else:
-            unmet = ([] if o.in_window else [_window_message(c)]) + _group_messages(
+            unmet = ([] if o.in_window else [window_message(c)]) + _group_messages(
                 [g for g in o.groups if g.met is False]
             )
             if len(unmet) <= NEAR_MISS_MAX_UNMET and _engaged(o, facts, generic):
                 near.append(
                     {"code": c.code, "title_zh": c.title_zh, "title_en": c.title_en, "met": o.met, "total": o.total, "unmet": unmet}
                 )
-    superseded = _supersede(eligible + review, book)
+    superseded = supersede(eligible + review, book)
     gone = {s["code"] for s in superseded}
     near.sort(key=lambda n: (n["total"] - n["met"], -n["met"]))
     return {
@@ -179,5 +143,6 @@ def result_dict(checked: Checked) -> dict:
     }
 
 
-def check(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
+def check_reference(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
+    """`check` through the row interpreter and the full explanation: what the compiled path must equal."""
     return result_dict(run(book, raw_facts, as_of))
