@@ -17,15 +17,29 @@ from rules.models import ClauseRule
 from rules.operators import FactError, parse_iso_date
 
 from .services import eligibility_check
+from .throttling import window_hit
 
 
 class AnonymousCheckThrottle(ScopedRateThrottle):
-    """Limits anonymous callers, by address, to the `eligibility` rate; signed-in users are not throttled."""
+    """Limits anonymous callers, by address, to the `eligibility` rate; signed-in users are not throttled.
+
+    One atomic counter per caller and window (eligibility.throttling.window_hit), not DRF's
+    read-then-write history, so concurrent requests cannot slip past the limit together.
+    """
 
     def allow_request(self, request, view):
         if request.user is not None and request.user.is_authenticated:
             return True
-        return super().allow_request(request, view)
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        count, self.remaining = window_hit(self.get_cache_key(request, view), self.duration)
+        return count <= self.num_requests
+
+    def wait(self):
+        return max(self.remaining, 0)
 
 
 class IsoDateField(serializers.DateField):

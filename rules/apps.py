@@ -7,6 +7,10 @@ class RulesConfig(AppConfig):
     verbose_name = _("Rule tables")
 
     def ready(self):
+        from .hooks import ruleset_published
         from .loading import register
+        from .selectors import on_ruleset_published
 
         register()
+        # Every process learns of a publication through the version stamp (rules.selectors.current_version).
+        ruleset_published.connect(on_ruleset_published, dispatch_uid="rules.version_stamp")

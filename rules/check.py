@@ -49,12 +49,12 @@ def check(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
     compiled = compiled_book(book)
     facts = compiled.normalise(raw_facts)
     days = date_to_days(as_of)
-    scan = compiled.scan(facts, days)
+    scan = compiled.scan_fn(facts, days)
+    fired = compiled.fired_indices(scan[0])
     fired_engine = engine.evaluate(book.engine_key, book, facts, days)
-    codes = compiled.codes
-    if len(fired_engine) != len(scan.fired) or any(codes[i] not in fired_engine for i in scan.fired):
-        raise _disagree(fired_engine, {codes[i] for i in scan.fired})
-    return compiled.explain(scan, as_of)
+    if fired_engine != compiled.codes_of(fired):
+        raise _disagree(fired_engine, compiled.codes_of(fired))
+    return compiled.explain(facts, days, as_of, scan, fired)
 
 
 # ---------------------------------------------------------------- the reference

@@ -14,7 +14,7 @@ checked type, or through the namespace the source runs in.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .evaluator import VALIDITY_FACT, like_regex
 from .operators import (
@@ -87,6 +87,10 @@ def _fast_normaliser(spec: FactSpec):
     if t == FactType.TEXT:
         return lambda raw: raw.strip() if type(raw) is str and len(raw) <= MAX_TEXT else _SLOW
     return lambda raw: _SLOW  # pragma: no cover - FactType is closed
+
+
+def _slow_only(raw):
+    return _SLOW
 
 
 # ---------------------------------------------------------------- source generation
@@ -253,8 +257,8 @@ def _scan_source(book: RuleBook, plan: _Plan) -> str:
         "def scan(f, a):",
         "    held = excluded = stated = 0",
         "    for k, v in f.items():",
-        "        stated |= _BIT.get(k, 0)",
-        "        h = _HANDLER.get(k)",
+        "        bit, h = _FACT.get(k, _NO_FACT)",
+        "        stated |= bit",
         "        if h is not None:",
         "            t, x = h(v, a)",
         "            held |= t",
@@ -290,8 +294,8 @@ def _scan_source(book: RuleBook, plan: _Plan) -> str:
         "",
     ]
     src.namespace.update({
-        "_BIT": plan.fact_bit,
-        "_HANDLER": handlers,  # names for now: replaced by the functions once the source has run
+        "_FACT": {f: (bit, handlers.get(f)) for f, bit in plan.fact_bit.items()},  # handler names, then functions
+        "_NO_FACT": (0, None),
         "_REQUIRED": tuple(plan.required),
     })
     for c in _chunks(n_groups):
@@ -389,24 +393,20 @@ def supersede(eligible: list[dict], book: RuleBook) -> list[dict]:
 # ---------------------------------------------------------------- the compiled book
 
 
-@dataclass(frozen=True)
-class Scan:
-    """What one evaluation found: enough to compare with durable-rules and to explain (see _scan_source)."""
+class Scan(NamedTuple):
+    """What one evaluation found (see _scan_source): enough to compare with durable-rules and to explain."""
 
-    facts: dict  # normalised
-    as_of: int  # epoch days
-    fired_mask: int  # bit i: clause i fires
-    near: list[int]
+    fired: int  # bit i: clause i fires
+    near: list[int]  # the near misses' clause indices
     kept: int  # bit i: clause i's facts stay relevant
     stated: int  # bit k: the k-th fact in code order is stated
     held: int  # bit j: distinct tested group j holds
 
-    @property
-    def fired(self) -> list[int]:
-        return _bits(self.fired_mask)
-
 
 def _bits(mask: int) -> list[int]:
+    """The indices of the bits set, lowest first."""
+    if mask & (mask - 1) == 0:
+        return [mask.bit_length() - 1] if mask else []
     out = []
     while mask:
         low = mask & -mask
@@ -438,7 +438,8 @@ class CompiledBook:
             namespace.update(consts)
         self.source = source
         exec(compile(source, f"<rulebook v{book.version} {book.checksum[-12:]}>", "exec"), namespace)  # noqa: S102
-        namespace["_HANDLER"] = {fact: namespace[name] for fact, name in namespace["_HANDLER"].items()}
+        namespace["_FACT"].update({fact: (bit, namespace[name] if name else None)
+                                   for fact, (bit, name) in namespace["_FACT"].items()})
         self.scan_fn = namespace["scan"]
         self.details = tuple(namespace[f"d{i}"] for i in range(len(self.clauses)))
         self.group_ids = tuple(tuple(row) for row in plan.clause_groups)
@@ -474,7 +475,9 @@ class CompiledBook:
         for code, raw in facts.items():
             fast = normalisers.get(code)
             if fast is None:
-                raise FactError(f"facts.{code}", "unknown_fact", f"Unknown fact {code!r}; see GET /api/v1/facts/.")
+                if code not in self._vocabulary:
+                    raise FactError(f"facts.{code}", "unknown_fact", f"Unknown fact {code!r}; see GET /api/v1/facts/.")
+                fast = _slow_only  # a fact added to the vocabulary after compiling: the general path
             value = fast(raw)
             if value is _SLOW:
                 value = normalise_value(self._vocabulary[code], raw, f"facts.{code}")
@@ -488,11 +491,18 @@ class CompiledBook:
     # -- evaluating
 
     def scan(self, facts: dict, as_of: int) -> Scan:
-        return Scan(facts, as_of, *self.scan_fn(facts, as_of))
+        return Scan._make(self.scan_fn(facts, as_of))
 
     def fired_codes(self, facts: dict, as_of: int) -> set[str]:
+        return self.codes_of(_bits(self.scan_fn(facts, as_of)[0]))
+
+    @staticmethod
+    def fired_indices(mask: int) -> list[int]:
+        return _bits(mask)
+
+    def codes_of(self, indices: list[int]) -> set[str]:
         codes = self.codes
-        return {codes[i] for i in _bits(self.scan_fn(facts, as_of)[0])}
+        return {codes[i] for i in indices}
 
     def groups(self, i: int, facts: dict, as_of: int) -> tuple:
         """Clause i's groups as True (met), False (unmet) or None (awaiting an officer), as rules.evaluator says."""
@@ -500,12 +510,13 @@ class CompiledBook:
 
     # -- explaining
 
-    def explain(self, scan: Scan, as_of: dt.date) -> dict:
-        """rules.check.result_dict's answer, built only for the clauses it shows."""
+    def explain(self, facts: dict, days: int, as_of: dt.date, scan: tuple, fired: list[int]) -> dict:
+        """rules.check.result_dict's answer for `scan` (a Scan, or the bare tuple scan_fn returns), built
+        only for the clauses it shows. `fired` lists the indices of scan's fired bits."""
+        _mask, near_indices, kept, stated, held = scan
         eligible, review = [], []
-        fired = scan.fired
         for i in fired:
-            key = (i, self.details[i](scan.facts, scan.as_of))
+            key = (i, self.details[i](facts, days))
             cached = self._fired.get(key)
             if cached is None:
                 cached = _remember(self._fired, key, self._fired_entry(*key))
@@ -518,11 +529,11 @@ class CompiledBook:
             else:
                 eligible.append(item)
         near = []
-        for i in scan.near:
+        for i in near_indices:
             start, end = self.windows[i]
-            key = (i, start <= scan.as_of and (end is None or scan.as_of < end), scan.held & self.required[i])
+            key = (i, start <= days and (end is None or days < end), held & self.required[i])
             if self.has_review[i]:
-                key += tuple(_group_value(r) for r in self.details[i](scan.facts, scan.as_of))
+                key += tuple(_group_value(r) for r in self.details[i](facts, days))
             cached = self._near.get(key)
             if cached is None:
                 cached = _remember(self._near, key, self._near_entry(key))
@@ -544,7 +555,7 @@ class CompiledBook:
             "needs_review": review,
             "near_misses": [{**entry, "unmet": list(entry["unmet"])} for _, entry in near],
             "superseded": superseded,
-            "relevant_facts": self.relevant_facts(scan.stated, scan.kept),
+            "relevant_facts": self.relevant_facts(stated, kept),
         }
 
     def _fired_entry(self, i: int, results: tuple) -> tuple[str, dict]:

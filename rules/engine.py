@@ -231,6 +231,7 @@ class PayloadEncoder:
     """
 
     def __init__(self, book: RuleBook):
+        self._vocabulary = book.vocabulary
         self._writers = {code: self._writer(code, spec.type) for code, spec in book.vocabulary.items()
                          if _KEY_RE.match(code)}
         self._likes = [(fact, like_regex(pattern).fullmatch, f',"{key}":')
@@ -240,9 +241,11 @@ class PayloadEncoder:
     def _writer(code: str, fact_type: str):
         prefix = f',"{code}":'
         if fact_type == FactType.BOOL:
+            yes, no = prefix + "true", prefix + "false"
+
             def write(parts, value, as_of):
                 if value is True or value is False:
-                    parts.append(prefix + ("true" if value else "false"))
+                    parts.append(yes if value else no)
                     return 1
                 _check_type(code, fact_type, value)
                 raise AssertionError  # pragma: no cover - _check_type raised
@@ -278,12 +281,26 @@ class PayloadEncoder:
                     parts.append(flag)
                 return len(value)
         else:  # enum, text
+            texts: dict[str, str] = {}
+
             def write(parts, value, as_of):
-                if type(value) is not str:
-                    _check_type(code, fact_type, value)
-                parts.append(prefix + _json_str(value))
+                text = texts.get(value) if type(value) is str else None
+                if text is None:
+                    if type(value) is not str:
+                        _check_type(code, fact_type, value)
+                    text = prefix + _json_str(value)
+                    if fact_type == FactType.ENUM and len(texts) < 256:  # an enum's few choices, written once
+                        texts[value] = text
+                parts.append(text)
                 return 1
         return write
+
+    def _late_writer(self, code: str):
+        """A fact the vocabulary gained after this encoder was built (or none: refused as build_payload does)."""
+        spec = self._vocabulary.get(code)
+        if spec is None or not _KEY_RE.match(code):
+            raise EngineError(f"{code}: not in the vocabulary")
+        return self._writer(code, spec.type)
 
     def encode(self, facts: dict, as_of: int) -> str:
         """The payload as JSON text without its closing brace (the engine appends the session's sid and id)."""
@@ -295,7 +312,7 @@ class PayloadEncoder:
         for code, value in facts.items():
             writer = writers.get(code)
             if writer is None:
-                raise EngineError(f"{code}: not in the vocabulary")
+                writer = self._late_writer(code)
             count += writer(parts, value, as_of)
         for fact, match, prefix in self._likes:
             if fact in facts:
@@ -328,6 +345,10 @@ class _Compiled:
     pid: int = field(default_factory=os.getpid)
 
 
+_forks = [0]  # incremented in a forked child: compiled handles belong to the parent
+os.register_at_fork(after_in_child=lambda: _forks.__setitem__(0, _forks[0] + 1))
+
+
 class Engine:
     """One per process: compiled rule versions under unique ruleset names, evaluated serially.
 
@@ -343,6 +364,8 @@ class Engine:
         self._sids = itertools.count(1)
         self._sessions: dict = {}  # shard handle -> the session id its evaluations reuse
         self._pid = os.getpid()
+        self._generation = _forks[0]
+        self._last_key = None
 
     def _after_fork(self):
         if os.getpid() != self._pid:
@@ -350,6 +373,8 @@ class Engine:
             self._compiled = {}
             self._sessions = {}
             self._pid = os.getpid()
+            self._generation = _forks[0]
+            self._last_key = None
 
     def compiled_keys(self) -> list[str]:
         with self._lock:
@@ -385,17 +410,20 @@ class Engine:
         """The codes of every clause whose rule fires for these normalised facts on `as_of` (epoch days)."""
         payload = payload_encoder(book).encode(facts, as_of)
         with self._lock:
-            compiled = self._compiled.get(key) if self._pid == os.getpid() else None
+            compiled = self._compiled.get(key) if self._generation == _forks[0] else None
             if compiled is None:
                 self.ensure(key, book)
                 compiled = self._compiled[key]
+            elif key != self._last_key:
+                self._compiled[key] = self._compiled.pop(key)  # most recently used last
+            self._last_key = key
             compiled.users += 1
             try:
-                fired: set[str] = set()
-                for handle in compiled.handles:
-                    fired |= self._run_one(handle, payload)
+                handles = compiled.handles
+                names = self._run_one(handles[0], payload) if len(handles) == 1 else [
+                    name for handle in handles for name in self._run_one(handle, payload)]
                 codes = compiled.rule_codes
-                return {codes[name] for name in fired if name != CATCH_ALL}
+                return {codes[name] for name in names if name != CATCH_ALL}
             finally:
                 compiled.users -= 1
                 if compiled.retired and compiled.users == 0:
@@ -416,12 +444,11 @@ class Engine:
             except BaseException:  # noqa: BLE001 - a session we cannot delete is leaked, not reused
                 pass
 
-    def _run_one(self, handle, payload: str) -> set[str]:
+    def _run_one(self, handle, payload: str) -> list[str]:
         """Assert `payload` (JSON text without its closing brace) in the shard's session, read, retract."""
-        sid = self._session(handle)
-        fact = f'{payload},"sid":"{sid}","id":1}}'
+        sid = self._sessions.get(handle) or self._session(handle)
         try:
-            result = _dre.assert_fact(handle, fact)
+            result = _dre.assert_fact(handle, f'{payload},"sid":"{sid}","id":1}}')
         except BaseException as exc:
             self._drop_session(handle, delete=False)
             raise EngineError(f"durable-rules failed to assert the facts: {exc}") from exc
@@ -433,14 +460,15 @@ class Engine:
         if result[0] == 2:
             self._drop_session(handle, delete=True)
             raise EngineError("durable-rules saw these facts already (a fact was not retracted)")
-        fired: set[str] = set()
+        fired: list[str] = []
         try:
             step = _dre.start_action_for_state(handle, result[1])
             message = step[1] if step else None
             while message:
-                fired.update(_rule_names(message))
+                fired += _rule_names(message)
                 message = _dre.complete_and_start_action(handle, result[1])
-            _dre.retract_fact(handle, fact)
+            # A fact is known by its session and id: retracting by them spares re-reading the payload.
+            _dre.retract_fact(handle, f'{{"sid":"{sid}","id":1}}')
         except BaseException as exc:
             self._drop_session(handle, delete=True)
             raise EngineError(f"durable-rules failed while firing rules: {exc}") from exc
@@ -466,14 +494,12 @@ class Engine:
         self._compiled.pop(compiled.key, None)
 
 
-_RULE_NAME = re.compile(r'\{"(c[0-9]+|' + CATCH_ALL + r')":\{"m":')
-
-
 def _rule_names(message: str):
-    """The rule an action message is for: `{"c12":{"m":{…the fact…}}}`; anything else is parsed in full."""
-    match = _RULE_NAME.match(message)
-    if match is not None and message.endswith("}}}") and message.count('{"m":') == 1:
-        return (match.group(1),)
+    """The rule an action message is for: `{"c12":{"m":{…the fact…}}}` (one rule per action); anything
+    unexpected is parsed in full."""
+    name = message[2:message.find('"', 2)]
+    if message.startswith('{"') and (name == CATCH_ALL or (name[:1] == "c" and name[1:].isdigit())):
+        return (name,)
     return json.loads(message).keys()
 
 
