@@ -27,7 +27,7 @@ from .evaluator import ClauseOutcome, condition_holds, evaluate
 from .operators import date_to_days, normalise_facts
 from .rulebook import RuleBook
 
-__all__ = ["Checked", "check", "generic_facts", "result_dict", "run"]
+__all__ = ["Checked", "check", "check_reference", "clause_outcome", "generic_facts", "result_dict", "run"]
 
 
 @dataclass(frozen=True)
@@ -146,3 +146,25 @@ def result_dict(checked: Checked) -> dict:
 def check_reference(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
     """`check` through the row interpreter and the full explanation: what the compiled path must equal."""
     return result_dict(run(book, raw_facts, as_of))
+
+
+def clause_outcome(book: RuleBook, raw_facts: dict, as_of: dt.date, code: str) -> tuple[str, tuple]:
+    """One clause's status (eligible, needs_review or unmet) and its groups (True, False or None each).
+
+    Decided as `check` decides (durable-rules, cross-checked by the compiled evaluator), without the
+    explanation: what an application's evaluation stores. A clause the book does not evaluate is unmet.
+    """
+    compiled = compiled_book(book)
+    facts = compiled.normalise(raw_facts)
+    days = date_to_days(as_of)
+    fired = compiled.fired_indices(compiled.scan_fn(facts, days)[0])
+    fired_engine = engine.evaluate(book.engine_key, book, facts, days)
+    if fired_engine != compiled.codes_of(fired):
+        raise _disagree(fired_engine, compiled.codes_of(fired))
+    i = compiled.index.get(code)
+    if i is None:
+        return "unmet", ()
+    groups = compiled.groups(i, facts, days)
+    if code not in fired_engine:
+        return "unmet", groups
+    return ("needs_review" if None in groups else "eligible"), groups

@@ -427,6 +427,7 @@ class CompiledBook:
         self.book = book
         self.clauses = book.evaluated_clauses
         self.codes = tuple(c.code for c in self.clauses)
+        self.index = {code: i for i, code in enumerate(self.codes)}
         self._vocabulary = book.vocabulary
         self._normalisers = {code: _fast_normaliser(spec) for code, spec in book.vocabulary.items()}
         plan = _Plan(book, generic_facts(book))

@@ -562,7 +562,16 @@ def _amount_or_dash(yuan, kind) -> str:
 @rule_admin_page
 def impact_page(request, number: int):
     version = _version_or_404(number)
-    report = selectors.version_impact(version)
+    # Over many subjects the preview runs as a background job: the page polls ?progress=1, then reloads.
+    report, job = selectors.version_impact_preview(version, start=not request.GET.get("progress"))
+    if request.GET.get("progress"):
+        return JsonResponse({"version": version.number, "job": _job_dict(job)})
+    if report is None:
+        return render(request, "rules/impact.html", {
+            "version": version, "job": job, "status_label": STATUS_LABELS.get(version.status, version.status),
+            "job_data": {"url": request.path + "?progress=1", "job": _job_dict(job), "text": {
+                "running": _("{done} of {total} subjects checked…"), "finished": _("Finished.")}},
+        })
     def states(items):
         return [{"code": s.code, "status": EXPECTED_LABELS[s.status], "amount": display.amount(s.amount_yuan, s.amount_kind)}
                 for s in items]

@@ -9,9 +9,10 @@ class SubsidiesConfig(AppConfig):
     def ready(self):
         from catalogue.loading import register_loader
         from jobs.services import register_handler
-        from rules.hooks import register_impact_subjects, ruleset_published
+        from rules.hooks import register_impact_subject_keys, register_impact_subjects, ruleset_published
 
         from . import tasks  # noqa: F401 - register the tasks that services queue by name
+        from .impact import SOURCE, application_subject_keys, application_subjects
         from .loading import load_routing
         from .selectors_applications import impact_subjects
         from .services.reevaluation import KIND, on_ruleset_published, reevaluate_chunk
@@ -20,3 +21,4 @@ class SubsidiesConfig(AppConfig):
         register_handler(KIND, reevaluate_chunk)
         ruleset_published.connect(on_ruleset_published, dispatch_uid="subsidies.reevaluation")
         register_impact_subjects(impact_subjects)
+        register_impact_subject_keys(SOURCE, application_subject_keys, application_subjects)

@@ -12,11 +12,12 @@ from accounts.selectors import bureau_of, organisation_of, role_of
 from catalogue.models import Bureau, Clause
 from policy_portal.celery import queue
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed, NotFound
-from rules.check import result_dict, run
+from rules.check import clause_outcome
 from rules.models import ClauseRule
 from rules.operators import FactError, normalise_facts
 from rules.selectors import current_version, rulebook_for_version
 
+from ..evaluations import facts_digest
 from ..hooks import application_approved
 from ..models import Application, ApplicationEvent, Evaluation
 from ..models.applications import Stage, Status
@@ -289,30 +290,26 @@ def _reassign_target(app: Application, to_bureau: str | None) -> Bureau:
 def evaluate_into(evaluation: Evaluation, app: Application, book, version) -> Evaluation:
     """Fill `evaluation` (unsaved or pending) with the engine's answer for `app`'s stored facts under `book`.
 
-    A failure is stored, never lost: an officer sees it on the application.
+    It keeps what a replay needs (version, day, outcome, the clause's group outcomes, a digest of the
+    facts); the trace and the full answer are rebuilt on read (subsidies.evaluations). A failure is
+    stored, never lost: an officer sees it on the application.
     """
     evaluation.rule_version, evaluation.finished_at = version, timezone.now()
+    evaluation.facts_digest = facts_digest(app.facts)
     try:
-        checked = run(book, app.facts, app.as_of)
+        status, groups = clause_outcome(book, app.facts, app.as_of, app.clause.code)
     except Exception as exc:  # noqa: BLE001 - stored on the evaluation for an officer to see
         log.exception("evaluation of %s failed", app.reference)
         evaluation.state, evaluation.error = Evaluation.State.FAILED, str(getattr(exc, "detail", "") or exc)[:2000]
         return evaluation
-    code = app.clause.code
-    outcome = next((o for o in checked.outcomes if o.clause.code == code), None)
-    evaluation.outcome = outcome.status if outcome and outcome.status != "unmet" else "not_eligible"
-    evaluation.trace = [
-        {"met": g.met, "conditions": [{"fact": c.fact, "operator": c.operator, "value": c.value,
-                                        "message_zh": c.message_zh, "message_en": c.message_en} for c in g.conditions]}
-        for g in (outcome.groups if outcome else ())
-    ]
-    evaluation.result = result_dict(checked)
+    evaluation.outcome = status if status != "unmet" else "not_eligible"
+    evaluation.groups_met = list(groups)
     evaluation.state = Evaluation.State.DONE
     return evaluation
 
 
 def evaluation_run(*, evaluation_id) -> Evaluation:
-    """Evaluate an application's stored facts with the current rule version; store result, trace and version."""
+    """Evaluate an application's stored facts with the current rule version; store the outcome and the version."""
     evaluation = Evaluation.objects.select_related("application", "application__clause").get(pk=evaluation_id)
     if evaluation.state == Evaluation.State.DONE:
         return evaluation
