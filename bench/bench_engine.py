@@ -142,7 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", type=int, default=2_000)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--block", type=int, default=25, help="fact sets per variant before the next variant runs")
+    parser.add_argument("--block", type=int, default=100, help="fact sets per variant before the next variant runs")
     parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git ref of the 'before' code")
     parser.add_argument("--evaluations", type=int, default=20_000, help="for the memory figures")
     parser.add_argument("--versions", type=int, default=100, help="for the memory figures")

@@ -429,26 +429,28 @@ class Engine:
                 if compiled.retired and compiled.users == 0:
                     self._free(compiled)
 
-    def _session(self, handle) -> str:
-        sid = self._sessions.get(handle)
-        if sid is None:
-            sid = self._sessions[handle] = f"e{next(self._sids)}"
-        return sid
+    def _session(self, handle) -> tuple[str, str, str]:
+        """(sid, what closes a payload in it, its fact's retraction): one session per shard, reused."""
+        session = self._sessions.get(handle)
+        if session is None:
+            sid = f"e{next(self._sids)}"
+            session = self._sessions[handle] = (sid, f',"sid":"{sid}","id":1}}', f'{{"sid":"{sid}","id":1}}')
+        return session
 
     def _drop_session(self, handle, *, delete: bool) -> None:
         """Stop using this shard's session; delete it only when its fact was handled (never after result 1)."""
-        sid = self._sessions.pop(handle, None)
-        if delete and sid is not None:
+        session = self._sessions.pop(handle, None)
+        if delete and session is not None:
             try:
-                _dre.delete_state(handle, sid)
+                _dre.delete_state(handle, session[0])
             except BaseException:  # noqa: BLE001 - a session we cannot delete is leaked, not reused
                 pass
 
     def _run_one(self, handle, payload: str) -> list[str]:
         """Assert `payload` (JSON text without its closing brace) in the shard's session, read, retract."""
-        sid = self._sessions.get(handle) or self._session(handle)
+        _sid, closing, retraction = self._sessions.get(handle) or self._session(handle)
         try:
-            result = _dre.assert_fact(handle, f'{payload},"sid":"{sid}","id":1}}')
+            result = _dre.assert_fact(handle, payload + closing)
         except BaseException as exc:
             self._drop_session(handle, delete=False)
             raise EngineError(f"durable-rules failed to assert the facts: {exc}") from exc
@@ -461,14 +463,22 @@ class Engine:
             self._drop_session(handle, delete=True)
             raise EngineError("durable-rules saw these facts already (a fact was not retracted)")
         fired: list[str] = []
+        state = result[1]
         try:
-            step = _dre.start_action_for_state(handle, result[1])
+            step = _dre.start_action_for_state(handle, state)
             message = step[1] if step else None
             while message:
-                fired += _rule_names(message)
-                message = _dre.complete_and_start_action(handle, result[1])
+                # `{"c12":{"m":{…the fact…}}}`: one rule per action; anything unexpected is parsed in full
+                name = message[2:message.find('"', 2)]
+                if name == CATCH_ALL:
+                    pass
+                elif name[:1] == "c" and name[1:].isdigit() and message[:2] == '{"':
+                    fired.append(name)
+                else:
+                    fired += _rule_names(message)
+                message = _dre.complete_and_start_action(handle, state)
             # A fact is known by its session and id: retracting by them spares re-reading the payload.
-            _dre.retract_fact(handle, f'{{"sid":"{sid}","id":1}}')
+            _dre.retract_fact(handle, retraction)
         except BaseException as exc:
             self._drop_session(handle, delete=True)
             raise EngineError(f"durable-rules failed while firing rules: {exc}") from exc
