@@ -30,6 +30,8 @@ recorded in ../shared/notes/durable-rules.md has a guard here (docs/engine.md):
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
 from json.encoder import encode_basestring as _json_str
@@ -37,6 +39,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import durable_rules_engine as _dre
 
@@ -87,6 +90,45 @@ def _age_key(fact: str) -> str:
     return f"{fact}{AGE_SUFFIX}"
 
 
+@lru_cache(maxsize=4096)
+def short_name(name: str) -> str:
+    """A short attribute name that depends on the long one only: `k` + 40 bits of its BLAKE2 hash, base32."""
+    return "k" + base64.b32encode(hashlib.blake2s(name.encode(), digest_size=5).digest()).decode().lower()
+
+
+class Keys:
+    """The short attribute names rules and payloads use for a book's facts, set items and date ages.
+
+    durable-rules parses every payload and writes the whole fact into each action message: names a
+    third as long make both cheaper. A name depends only on its long form (a fact code, fact__item,
+    fact__age), so rules compiled from one book and payloads written from another with a grown
+    vocabulary still agree; two long names of one book sharing a short one is refused at compile time.
+    """
+
+    def __init__(self, book: RuleBook | None = None, *, short: bool = True):
+        self.short = short
+        if book is not None and short:
+            names = [code for code in book.vocabulary]
+            names += [_age_key(code) for code, spec in book.vocabulary.items() if spec.type == FactType.DATE]
+            names += [_set_key(code, item) for code, spec in book.vocabulary.items() if spec.type == FactType.MULTI
+                      for item in spec.choices]
+            shorts = [short_name(n) for n in names]
+            if len(set(shorts)) != len(shorts):  # pragma: no cover - 40 bits: never seen
+                raise EngineError("two attribute names of this rule book share a short name")
+
+    def _name(self, long: str) -> str:
+        return short_name(long) if self.short else long
+
+    def fact(self, code: str) -> str:
+        return self._name(code)
+
+    def item(self, code: str, item: str) -> str:
+        return self._name(_set_key(code, item))
+
+    def age(self, code: str) -> str:
+        return self._name(_age_key(code))
+
+
 def like_conditions(book: RuleBook) -> dict[tuple[str, str], str]:
     """Every distinct (fact, pattern) of the book's `like` conditions and the payload flag that answers it."""
     return {pair: f"{LIKE_PREFIX}{i}" for i, pair in enumerate(book.like_patterns)}
@@ -96,9 +138,12 @@ def _cmp(op: str, key: str, value) -> dict:
     return {op: {key: value}}
 
 
-def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str, likes: dict | None = None) -> dict | None:
+def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str, likes: dict | None = None,
+                      keys: Keys | None = None) -> dict | None:
     """One condition as a durable-rules expression; None when it cannot constrain (review)."""
-    f, x, op = cond.fact, cond.value, cond.operator
+    keys = keys or Keys(short=False)
+    x, op = cond.value, cond.operator
+    f = keys.fact(cond.fact)
     if op == Operator.REVIEW:
         return None
     if op == Operator.EXISTS:
@@ -117,29 +162,30 @@ def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str, likes: dic
     if op in (Operator.GT, Operator.GTE, Operator.LT, Operator.LTE):
         return _cmp("$" + op, f, x)
     if op == Operator.CONTAINS:
-        return {_set_key(f, x): True}
+        return {keys.item(cond.fact, x): True}
     if op == Operator.CONTAINS_ALL:
-        return {"$and": [{_set_key(f, v): True} for v in x]}
+        return {"$and": [{keys.item(cond.fact, v): True} for v in x]}
     if op == Operator.CONTAINS_ANY:
-        return {"$or": [{_set_key(f, v): True} for v in x]}
+        return {"$or": [{keys.item(cond.fact, v): True} for v in x]}
     if op == Operator.IN_WINDOW:
-        parts = [_cmp("$gte", f, clause.start), _cmp("$gte", _age_key(f), 0)]
+        parts = [_cmp("$gte", f, clause.start), _cmp("$gte", keys.age(cond.fact), 0)]
         if clause.end is not None:
             parts.append(_cmp("$lt", f, clause.end))
         return {"$and": parts}
     if op == Operator.LIKE:
-        if likes is None or (f, x) not in likes:
-            raise EngineError(f"like pattern {x!r} on {f} is not registered for this book")
-        return {likes[(f, x)]: True}
+        if likes is None or (cond.fact, x) not in likes:
+            raise EngineError(f"like pattern {x!r} on {cond.fact} is not registered for this book")
+        return {likes[(cond.fact, x)]: True}
     raise EngineError(f"unknown operator {op!r}")
 
 
-def compile_clause(clause: ClauseSpec, fact_types: dict[str, str], likes: dict | None = None) -> dict:
+def compile_clause(clause: ClauseSpec, fact_types: dict[str, str], likes: dict | None = None,
+                   keys: Keys | None = None) -> dict:
     terms: list[dict] = [{DISCRIMINATOR: FACT_KIND}, _cmp("$gte", AS_OF_KEY, clause.start)]
     if clause.end is not None:
         terms.append(_cmp("$lt", AS_OF_KEY, clause.end))
     for group in clause.groups:
-        compiled = [compile_condition(c, clause, fact_types[c.fact], likes) for c in group]
+        compiled = [compile_condition(c, clause, fact_types[c.fact], likes, keys) for c in group]
         if any(c is None for c in compiled):
             continue  # an alternative awaits an officer's judgement: the group cannot exclude the clause
         terms.append(compiled[0] if len(compiled) == 1 else {"$or": compiled})
@@ -150,11 +196,13 @@ def compile_rulebook(book: RuleBook) -> list[dict[str, dict]]:
     """The rulebook as durable-rules ruleset definitions, one per shard; rule names are c<index>."""
     fact_types = {code: spec.type for code, spec in book.vocabulary.items()}
     likes = like_conditions(book)
+    keys = Keys(book)
     clauses = book.evaluated_clauses
     shards = []
     for start in range(0, len(clauses), SHARD_SIZE):
         definition = {
-            f"c{start + i}": compile_clause(c, fact_types, likes) for i, c in enumerate(clauses[start : start + SHARD_SIZE])
+            f"c{start + i}": compile_clause(c, fact_types, likes, keys)
+            for i, c in enumerate(clauses[start : start + SHARD_SIZE])
         }
         definition[CATCH_ALL] = {"all": [{"m": {DISCRIMINATOR: FACT_KIND}}]}
         shards.append(definition)
@@ -223,7 +271,8 @@ def build_payload(book: RuleBook, facts: dict, as_of: int) -> dict:
 
 
 class PayloadEncoder:
-    """`build_payload`, then JSON, in one pass: the same properties and the same refusals, written as text.
+    """`build_payload`, then JSON, in one pass: the same properties and the same refusals, written as text
+    under the book's short names (Keys).
 
     Built once per RuleBook (the engine's hot path; tests/unit/test_engine_fast_path.py proves the text
     decodes to exactly `build_payload`'s dict). Each fact has a small writer chosen by its declared type;
@@ -232,14 +281,15 @@ class PayloadEncoder:
 
     def __init__(self, book: RuleBook):
         self._vocabulary = book.vocabulary
+        self.keys = Keys(book)
         self._writers = {code: self._writer(code, spec.type) for code, spec in book.vocabulary.items()
                          if _KEY_RE.match(code)}
         self._likes = [(fact, like_regex(pattern).fullmatch, f',"{key}":')
                        for (fact, pattern), key in like_conditions(book).items()]
 
-    @staticmethod
-    def _writer(code: str, fact_type: str):
-        prefix = f',"{code}":'
+    def _writer(self, code: str, fact_type: str):
+        keys = self.keys
+        prefix = f',"{keys.fact(code)}":'
         if fact_type == FactType.BOOL:
             yes, no = prefix + "true", prefix + "false"
 
@@ -250,7 +300,7 @@ class PayloadEncoder:
                 _check_type(code, fact_type, value)
                 raise AssertionError  # pragma: no cover - _check_type raised
         elif fact_type == FactType.DATE:
-            age = f',"{_age_key(code)}":'
+            age = f',"{keys.age(code)}":'
 
             def write(parts, value, as_of):
                 if type(value) is not int or not -MAX_SAFE_INT < value < MAX_SAFE_INT:
@@ -275,7 +325,7 @@ class PayloadEncoder:
                     flag = flags.get(item) if type(item) is str else None
                     if flag is None:
                         _check_type(code, fact_type, value)
-                        flag = f',"{_set_key(code, item)}":true'
+                        flag = f',"{keys.item(code, item)}":true'
                         if len(flags) < 256:  # the choices of a normalised fact; never grow without bound
                             flags[item] = flag
                     parts.append(flag)
