@@ -52,8 +52,8 @@ def seed(n: int) -> None:
     t0 = time.perf_counter()
     version = current_version()
     user = system_user("bench-applicant")
-    org = Organisation.objects.create(name="重庆基准测试科技有限公司", credit_code="91500000MA5U7UB2XH", district="渝北区",
-                                      org_type="enterprise")
+    org, _ = Organisation.objects.get_or_create(credit_code="91500000MA5U7UB2XH", defaults={
+        "name": "重庆基准测试科技有限公司", "district": "渝北区", "org_type": "enterprise"})
     Profile.objects.get_or_create(user=user, defaults={"role": Role.APPLICANT, "organisation": org})
     clauses = {c.code: c for c in Clause.objects.filter(code__in=CLAUSES)}
     bureau = Bureau.objects.order_by("pk").first()

@@ -8,8 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 
-from rules.check import check
+import logging
+
+from django.utils import timezone
+
+from rules.check import check, clause_outcome
 from rules.selectors import rulebook_for_version
+
+log = logging.getLogger(__name__)
 
 
 def facts_digest(facts: dict) -> str:
@@ -44,3 +50,22 @@ def evaluation_result(evaluation) -> dict | None:
     if evaluation.facts_digest and evaluation.facts_digest != facts_digest(facts):
         return None
     return check(rulebook_for_version(evaluation.rule_version), facts, evaluation.as_of)
+
+
+def fill_evaluation(evaluation, *, facts: dict, as_of, clause_code: str, reference: str, book, version_id: int):
+    """Fill `evaluation` with the engine's answer for these facts under `book` (see evaluate_into).
+
+    A failure is stored, never lost: an officer sees it on the application.
+    """
+    evaluation.rule_version_id, evaluation.finished_at = version_id, timezone.now()
+    evaluation.facts_digest = facts_digest(facts)
+    try:
+        status, groups = clause_outcome(book, facts, as_of, clause_code)
+    except Exception as exc:  # noqa: BLE001 - stored on the evaluation for an officer to see
+        log.exception("evaluation of %s failed", reference)
+        evaluation.state, evaluation.error = "failed", str(getattr(exc, "detail", "") or exc)[:2000]
+        return evaluation
+    evaluation.outcome = status if status != "unmet" else "not_eligible"
+    evaluation.groups_met = list(groups)
+    evaluation.state = "done"
+    return evaluation

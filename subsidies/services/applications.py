@@ -12,12 +12,11 @@ from accounts.selectors import bureau_of, organisation_of, role_of
 from catalogue.models import Bureau, Clause
 from policy_portal.celery import queue
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed, NotFound
-from rules.check import clause_outcome
 from rules.models import ClauseRule
 from rules.operators import FactError, normalise_facts
 from rules.selectors import current_version, rulebook_for_version
 
-from ..evaluations import facts_digest
+from ..evaluations import fill_evaluation
 from ..hooks import application_approved
 from ..models import Application, ApplicationEvent, Evaluation
 from ..models.applications import Stage, Status
@@ -291,21 +290,11 @@ def evaluate_into(evaluation: Evaluation, app: Application, book, version) -> Ev
     """Fill `evaluation` (unsaved or pending) with the engine's answer for `app`'s stored facts under `book`.
 
     It keeps what a replay needs (version, day, outcome, the clause's group outcomes, a digest of the
-    facts); the trace and the full answer are rebuilt on read (subsidies.evaluations). A failure is
-    stored, never lost: an officer sees it on the application.
+    facts); the trace and the full answer are rebuilt on read (subsidies.evaluations).
     """
-    evaluation.rule_version, evaluation.finished_at = version, timezone.now()
-    evaluation.facts_digest = facts_digest(app.facts)
-    try:
-        status, groups = clause_outcome(book, app.facts, app.as_of, app.clause.code)
-    except Exception as exc:  # noqa: BLE001 - stored on the evaluation for an officer to see
-        log.exception("evaluation of %s failed", app.reference)
-        evaluation.state, evaluation.error = Evaluation.State.FAILED, str(getattr(exc, "detail", "") or exc)[:2000]
-        return evaluation
-    evaluation.outcome = status if status != "unmet" else "not_eligible"
-    evaluation.groups_met = list(groups)
-    evaluation.state = Evaluation.State.DONE
-    return evaluation
+    evaluation.rule_version = version
+    return fill_evaluation(evaluation, facts=app.facts, as_of=app.as_of, clause_code=app.clause.code,
+                           reference=app.reference, book=book, version_id=version.pk)
 
 
 def evaluation_run(*, evaluation_id) -> Evaluation:

@@ -18,7 +18,7 @@ from rules.selectors import rulebook_for_version
 
 from ..models import Application, Evaluation
 from ..models.applications import Status
-from .applications import evaluate_into
+from ..evaluations import fill_evaluation
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_REVIEW, Status.RETURNED)
 KIND = "reevaluation"
@@ -45,18 +45,19 @@ def reevaluate_chunk(job: Job, items: list) -> dict:
     version = RuleVersion.objects.get(number=job.params["version"])
     book = rulebook_for_version(version)
     latest = Evaluation.objects.filter(application=OuterRef("pk"), state=Evaluation.State.DONE).order_by("-created_at", "-pk")
-    apps = (Application.objects.filter(pk__in=items, status__in=OPEN_STATUSES)
-            .select_related("clause", "organisation")
-            .only("pk", "reference", "facts", "as_of", "clause__code", "organisation__name")
-            .annotate(previous_outcome=Subquery(latest.values("outcome")[:1]))
-            .order_by("pk"))
+    rows = (Application.objects.filter(pk__in=items, status__in=OPEN_STATUSES)
+            .annotate(previous=Subquery(latest.values("outcome")[:1]))
+            .order_by("pk")
+            .values_list("pk", "reference", "facts", "as_of", "clause__code", "organisation__name", "previous"))
     changed, evaluations = [], []
-    for app in apps:
-        evaluation = evaluate_into(Evaluation(application=app, as_of=app.as_of, trigger="publish"), app, book, version)
-        if app.previous_outcome is not None and app.previous_outcome != evaluation.outcome:
-            evaluation.previous_outcome = app.previous_outcome
-            changed.append({"reference": app.reference, "clause": app.clause.code, "organisation": app.organisation.name,
-                            "before": app.previous_outcome, "after": evaluation.outcome})
+    for pk, reference, facts, as_of, clause, organisation, previous in rows:
+        evaluation = fill_evaluation(Evaluation(application_id=pk, as_of=as_of, trigger="publish"), facts=facts,
+                                     as_of=as_of, clause_code=clause, reference=reference, book=book,
+                                     version_id=version.pk)
+        if previous is not None and previous != evaluation.outcome:
+            evaluation.previous_outcome = previous
+            changed.append({"reference": reference, "clause": clause, "organisation": organisation,
+                            "before": previous, "after": evaluation.outcome})
         evaluations.append(evaluation)
     Evaluation.objects.bulk_create(evaluations, batch_size=BULK_BATCH)
     return {"changed": len(changed), "changed_items": changed}
