@@ -27,7 +27,7 @@ from .evaluator import ClauseOutcome, condition_holds, evaluate
 from .operators import date_to_days, normalise_facts
 from .rulebook import RuleBook
 
-__all__ = ["Checked", "check", "check_reference", "clause_outcome", "generic_facts", "result_dict", "run"]
+__all__ = ["Checked", "check", "check_reference", "clause_outcome", "generic_facts", "qualifying", "result_dict", "run"]
 
 
 @dataclass(frozen=True)
@@ -168,3 +168,25 @@ def clause_outcome(book: RuleBook, raw_facts: dict, as_of: dt.date, code: str) -
     if code not in fired_engine:
         return "unmet", groups
     return ("needs_review" if None in groups else "eligible"), groups
+
+
+def qualifying(book: RuleBook, raw_facts: dict, as_of: dt.date) -> list[tuple[str, str, int | None, str]]:
+    """(code, status, amount_yuan, amount_kind) of what `check` lists as eligible, then as needing review,
+    superseded clauses left out: what an impact preview compares, decided as `check` decides, unexplained."""
+    compiled = compiled_book(book)
+    facts = compiled.normalise(raw_facts)
+    days = date_to_days(as_of)
+    fired = compiled.fired_indices(compiled.scan_fn(facts, days)[0])
+    fired_engine = engine.evaluate(book.engine_key, book, facts, days)
+    if fired_engine != compiled.codes_of(fired):
+        raise _disagree(fired_engine, compiled.codes_of(fired))
+    eligible, review = [], []
+    for i in fired:
+        (review if None in compiled.groups(i, facts, days) else eligible).append(compiled.clauses[i])
+    achievements = [compiled.achievements[i] for i in fired if compiled.achievements[i]]
+    if len(achievements) > len(set(achievements)):
+        gone = {s["code"] for s in supersede([{"code": c.code} for c in eligible + review], book)}
+        eligible = [c for c in eligible if c.code not in gone]
+        review = [c for c in review if c.code not in gone]
+    return ([(c.code, "eligible", c.amount_yuan, c.amount_kind) for c in eligible]
+            + [(c.code, "needs_review", c.amount_yuan, c.amount_kind) for c in review])

@@ -21,13 +21,14 @@ from jobs.selectors import job_by_key, job_results
 from jobs.services import job_start
 
 from .cases import golden_cases
-from .check import check
+from .check import qualifying
 from .engine import engine
 from .hooks import impact_subject_keyed_sources, impact_subject_sources
 from .operators import FactError
 from .rulebook import RuleBook
 
 KIND = "impact"
+CHUNK = 2000  # subjects per chunk: a few seconds of checks, few enough chunks that their overhead is small
 CASES = "cases"
 
 CURRENT, DRAFT = "current", "draft"
@@ -131,14 +132,6 @@ class ImpactReport:
         }
 
 
-def _qualifying(result: dict) -> dict[str, ClauseState]:
-    out = {}
-    for status in ("eligible", "needs_review"):
-        for item in result[status]:
-            out[item["code"]] = ClauseState(item["code"], status, item["amount_yuan"], item["amount_kind"])
-    return out
-
-
 def _diff(subject: Subject, before: dict[str, ClauseState], after: dict[str, ClauseState]) -> SubjectImpact:
     both = [code for code in before if code in after]
     return SubjectImpact(
@@ -169,7 +162,8 @@ def impact_preview(*, current: RuleBook, draft: RuleBook, subjects: list[Subject
             answers = {}
             for name, book in books.items():
                 try:
-                    answers[name] = _qualifying(check(book, subject.facts, subject.as_of))
+                    answers[name] = {code: ClauseState(code, status, yuan, kind)
+                                     for code, status, yuan, kind in qualifying(book, subject.facts, subject.as_of)}
                 except FactError as exc:
                     errors.append(SubjectError(subject, name, exc.field, exc.code, exc.message))
             if len(answers) < 2:
@@ -218,7 +212,7 @@ def impact_key(current: RuleBook, draft: RuleBook) -> str:
 def impact_start(*, current: RuleBook, draft: RuleBook, keys: list | None = None) -> Job:
     """The preview job of `draft` (its current content) against `current`: one per content, whoever asks twice."""
     keys = subject_keys() if keys is None else keys
-    return job_start(kind=KIND, key=impact_key(current, draft), items=keys, label=f"v{draft.version}",
+    return job_start(kind=KIND, key=impact_key(current, draft), items=keys, label=f"v{draft.version}", chunk_size=CHUNK,
                      params={"current": current.version, "draft": draft.version, "draft_checksum": draft.checksum,
                              "current_checksum": current.checksum})
 
@@ -261,14 +255,17 @@ def impact_chunk(job: Job, items: list) -> dict:
     for name, keys in by_source.items():
         subjects += sources[name][1](keys)
     report = impact_preview(current=current, draft=draft, subjects=subjects, release_draft=False)
-    return json.loads(json.dumps({"changed": len(report.changes), "subjects": len(subjects),
-                                  "changes": [dataclasses.asdict(c) for c in report.changes],
-                                  "errors": [dataclasses.asdict(e) for e in report.errors]},
-                                 ensure_ascii=False, default=str))  # dates as YYYY-MM-DD
+    changes = [dataclasses.asdict(c) for c in report.changes]
+    errors = [dataclasses.asdict(e) for e in report.errors]
+    for item in changes + errors:
+        item["subject"].pop("facts")  # the report names its subjects; their facts stay where they are kept
+    return json.loads(json.dumps({"changed": len(report.changes), "subjects": len(subjects), "changes": changes,
+                                  "errors": errors}, ensure_ascii=False, default=str))  # dates as YYYY-MM-DD
 
 
 def _subject(data: dict) -> Subject:
-    return Subject(data["kind"], data["key"], data["facts"], dt.date.fromisoformat(str(data["as_of"])), data["clause"])
+    return Subject(data["kind"], data["key"], data.get("facts", {}), dt.date.fromisoformat(str(data["as_of"])),
+                   data["clause"])
 
 
 def impact_report(job: Job) -> ImpactReport:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules.cases import golden_cases
-from rules.check import check, check_reference, clause_outcome, run
+from rules.check import check, check_reference, clause_outcome, qualifying, run
 from rules.compiled import compiled_book
 from rules.engine import (
     AS_OF_KEY,
@@ -180,3 +180,26 @@ def test_the_check_answer_does_not_change_with_repetition(book):
     again = [check(book, facts, dt.date(2026, 6, 1)) for _ in range(3)]
 
     assert all(a == again[0] for a in again) and "changed by a caller" not in again[0]["eligible"][0]["bureaus"]
+
+
+def listed(answer: dict) -> list[tuple]:
+    return [(i["code"], status, i["amount_yuan"], i["amount_kind"])
+            for status in ("eligible", "needs_review") for i in answer[status]]
+
+
+def test_what_an_impact_preview_compares_is_what_the_check_lists(book):
+    cases = [(c.facts, c.as_of) for c in golden_cases()]
+
+    @settings(max_examples=EXAMPLES // 3, **SETTINGS)
+    @given(case=st.one_of(targeted(book), random_subset(book)))
+    def run_one(case):
+        cases.append(case)
+
+    run_one()
+
+    for facts, as_of in cases:
+        try:
+            expected = listed(check_reference(book, facts, as_of))
+        except FactError:
+            continue
+        assert qualifying(book, facts, as_of) == expected
