@@ -231,3 +231,20 @@ def test_the_impact_preview_as_a_job_reports_what_the_inline_preview_reports(dja
 
     assert named(by_job.changes) == named(inline.changes) and by_job.errors == inline.errors
     assert inline.amount_changes == 3 + sum(1 for c in inline.changes if c.subject.kind == "case")
+
+
+@pytest.mark.parametrize("body", [
+    {"facts": {}}, {"as_of": "2026-06-01", "facts": STANDARD_FACTS}, {"as_of": "2026-02-30", "facts": {}},
+    {"as_of": "20260601", "facts": {}}, {"as_of": 20260601, "facts": {}}, {"facts": {}, "ruleset_version": 1},
+    {"facts": {}, "ruleset_version": "1"}, {"facts": {}, "ruleset_version": True}, {"facts": {}, "ruleset_version": 0},
+    {"facts": {}, "ruleset_version": 2**31}, {"facts": [], "as_of": "2026-06-01"}, {"facts": {}, "extra": 1}, [], "x",
+])
+def test_the_plain_input_path_accepts_only_what_the_serializer_accepts_and_as_it_does(body):
+    from eligibility.apis import EligibilityCheckApi, plain_input
+
+    serializer = EligibilityCheckApi.InputSerializer(data=body)
+    valid = serializer.is_valid()
+
+    plain = plain_input(body)
+
+    assert plain is None or (valid and plain == dict(serializer.validated_data))
