@@ -44,8 +44,11 @@ def _disagree(fired_engine: set[str], fired_plain: set[str]) -> EngineDisagreeme
     )
 
 
-def check(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
-    """Which clauses the facts qualify for on `as_of`, why, and what nearly applies (the API's answer)."""
+def _decide(book: RuleBook, raw_facts: dict, as_of: dt.date):
+    """Normalise, scan with the compiled evaluator, ask durable-rules, refuse if they disagree.
+
+    (compiled book, normalised facts, epoch day, the scan, indices of the fired clauses).
+    """
     compiled = compiled_book(book)
     facts = compiled.normalise(raw_facts)
     days = date_to_days(as_of)
@@ -54,6 +57,12 @@ def check(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
     fired_engine = engine.evaluate(book.engine_key, book, facts, days)
     if fired_engine != compiled.codes_of(fired):
         raise _disagree(fired_engine, compiled.codes_of(fired))
+    return compiled, facts, days, scan, fired
+
+
+def check(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
+    """Which clauses the facts qualify for on `as_of`, why, and what nearly applies (the API's answer)."""
+    compiled, facts, days, scan, fired = _decide(book, raw_facts, as_of)
     return compiled.explain(facts, days, as_of, scan, fired)
 
 
@@ -154,18 +163,12 @@ def clause_outcome(book: RuleBook, raw_facts: dict, as_of: dt.date, code: str) -
     Decided as `check` decides (durable-rules, cross-checked by the compiled evaluator), without the
     explanation: what an application's evaluation stores. A clause the book does not evaluate is unmet.
     """
-    compiled = compiled_book(book)
-    facts = compiled.normalise(raw_facts)
-    days = date_to_days(as_of)
-    fired = compiled.fired_indices(compiled.scan_fn(facts, days)[0])
-    fired_engine = engine.evaluate(book.engine_key, book, facts, days)
-    if fired_engine != compiled.codes_of(fired):
-        raise _disagree(fired_engine, compiled.codes_of(fired))
+    compiled, facts, days, _scan, fired = _decide(book, raw_facts, as_of)
     i = compiled.index.get(code)
     if i is None:
         return "unmet", ()
     groups = compiled.groups(i, facts, days)
-    if code not in fired_engine:
+    if i not in fired:
         return "unmet", groups
     return ("needs_review" if None in groups else "eligible"), groups
 
@@ -173,13 +176,7 @@ def clause_outcome(book: RuleBook, raw_facts: dict, as_of: dt.date, code: str) -
 def qualifying(book: RuleBook, raw_facts: dict, as_of: dt.date) -> list[tuple[str, str, int | None, str]]:
     """(code, status, amount_yuan, amount_kind) of what `check` lists as eligible, then as needing review,
     superseded clauses left out: what an impact preview compares, decided as `check` decides, unexplained."""
-    compiled = compiled_book(book)
-    facts = compiled.normalise(raw_facts)
-    days = date_to_days(as_of)
-    fired = compiled.fired_indices(compiled.scan_fn(facts, days)[0])
-    fired_engine = engine.evaluate(book.engine_key, book, facts, days)
-    if fired_engine != compiled.codes_of(fired):
-        raise _disagree(fired_engine, compiled.codes_of(fired))
+    compiled, facts, days, _scan, fired = _decide(book, raw_facts, as_of)
     eligible, review = [], []
     for i in fired:
         (review if None in compiled.groups(i, facts, days) else eligible).append(compiled.clauses[i])
