@@ -11,14 +11,17 @@ import json
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import json_script
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from catalogue import display
 from catalogue.models import Article, Clause
 from catalogue.selectors import bureau_list, document_list
 from policy_portal.messages import Message
+from rules import caching
 from rules.operators import FactError
 from rules.selectors import fact_list
 
@@ -27,23 +30,38 @@ from .services import eligibility_check
 
 
 def check_page(request):
-    facts = fact_list()
-    form = FactsForm(request.POST if request.method == "POST" else None, facts=facts)
-    result = None
-    if form.is_bound and form.is_valid():
-        try:
-            result = eligibility_check(facts=form.stated_facts(), as_of=form.cleaned_data["as_of"])
-        except FactError as exc:
-            name = exc.field.removeprefix("facts.")
-            form.add_error(name if name in form.fields else None, exc.message)
-    names = _names()
+    # What depends only on the rule version and the language is built once per process (rules.caching):
+    # the vocabulary, the names results cite, the script's data, and the empty questionnaire as HTML.
+    language = get_language()
+    facts = caching.per_version(("checker:facts",), lambda: list(fact_list()))
+    names = caching.per_version(("checker:names", language), _names)
+    result, questions_html = None, None
+    if request.method == "POST":
+        form = FactsForm(request.POST, facts=facts)
+        if form.is_valid():
+            try:
+                result = eligibility_check(facts=form.stated_facts(), as_of=form.cleaned_data["as_of"])
+            except FactError as exc:
+                name = exc.field.removeprefix("facts.")
+                form.add_error(name if name in form.fields else None, exc.message)
+        sections = form.sections()
+    else:
+        form, sections = FactsForm(facts=[]), []  # the date only: the questions come rendered
+        questions_html = caching.per_version(("checker:questions", language), lambda: _questions_html(facts))
     context = {
         "form": form,
-        "sections": form.sections(),
+        "sections": sections,
+        "questions_html": questions_html,
         "result": present(result, names, facts=form.stated_facts()) if result is not None else None,
-        "checker_data": _checker_data(names),
+        "checker_data_script": caching.per_version(
+            ("checker:data", language), lambda: json_script(_checker_data(names), "checker-data")),
     }
     return render(request, "eligibility/check.html", context)
+
+
+def _questions_html(facts) -> str:
+    """The questionnaire, unanswered, as HTML (the same for every visitor of a version and language)."""
+    return render_to_string("eligibility/_questions.html", {"sections": FactsForm(facts=facts).sections()})
 
 
 APPLICABLE_KINDS = ("subsidy", "recognition")  # evaluations and obligations are not applied for

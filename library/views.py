@@ -11,29 +11,49 @@ from django.utils.translation import gettext as _
 from catalogue import display
 from catalogue.models import Article, Clause
 from catalogue.selectors import document_get, document_list
+from rules import caching
 from rules.selectors import NoPublishedVersion, condition_groups
 
+from .http import conditional_page
 from .selectors import clause_get, clause_list
 
 MAX_QUERY = 60
 
 
+# Each page's data is read once per process and rule version (rules.caching); the page itself answers
+# 304 to a visitor whose copy is still current (library.http.conditional_page).
+
+
+@conditional_page
 def home(request):
-    return render(request, "library/home.html", {"documents": _documents(summaries=True)})
+    documents = caching.per_version(("library:home",), lambda: list(_documents(summaries=True)))
+    return render(request, "library/home.html", {"documents": documents})
 
 
+@conditional_page
 def document_list_page(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
-    matches = list(_rules(q=query).values()) if query else None
+    documents, matches = caching.per_version(
+        ("library:documents", query),
+        lambda: (list(_documents()), list(_rules(q=query).values()) if query else None))
     return render(
-        request, "library/document_list.html", {"documents": _documents(), "query": query, "matches": matches}
+        request, "library/document_list.html", {"documents": documents, "query": query, "matches": matches}
     )
 
 
+@conditional_page
 def document_detail(request, code):
+    found = caching.per_version(("library:document", code), lambda: _document_with_articles(code))
+    if found is None:
+        return _not_found(request, _("There is no policy document with the code %(code)s.") % {"code": code})
+    document, articles = found
+    return render(request, "library/document_detail.html", {"document": document, "articles": articles})
+
+
+def _document_with_articles(code):
     document = document_get(code=code)
     if document is None:
-        return _not_found(request, _("There is no policy document with the code %(code)s.") % {"code": code})
+        return None
     document.clause_count = Clause.objects.filter(document=document).count()
     rules = _rules(document=code)
     # The selector loads clause codes only; marking the text needs each quote and title.
@@ -47,12 +67,13 @@ def document_detail(request, code):
         for clause in article.ordered_clauses:
             clause.rule = rules.get(clause.code)
         article.marked_text = marked_text(article.text, article.ordered_clauses)
-    return render(request, "library/document_detail.html", {"document": document, "articles": articles})
+    return document, articles
 
 
+@conditional_page
 def clause_detail(request, code):
     try:
-        rule = clause_get(code=code)
+        rule = caching.per_version(("library:clause", code), lambda: clause_get(code=code))
     except NoPublishedVersion:
         rule = None
     clause = rule.clause if rule else Clause.objects.select_related("document", "article").filter(code=code).first()

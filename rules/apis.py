@@ -371,7 +371,11 @@ class RuleVersionImpactApi(APIView):
     @extend_schema(tags=TAG, responses=ImpactSerializer,
                    summary="Who gains or loses which clause, and how amounts change, under this version against the current")
     def get(self, request, number: int):
-        return Response(ImpactSerializer(selectors.version_impact(_version(number))).data)
+        report, job = selectors.version_impact_preview(_version(number))
+        if report is None:  # many subjects: a background job checks them; ask again once it has finished
+            return Response({"job": {"id": job.pk, "total": job.total, "done": job.done, "finished": job.finished}},
+                            status=202)
+        return Response(ImpactSerializer(report).data)
 
 
 class FindingSerializer(serializers.Serializer):

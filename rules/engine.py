@@ -18,7 +18,9 @@ recorded in ../shared/notes/durable-rules.md has a guard here (docs/engine.md):
 * floats with exponents, text compares   -> payloads hold only bool, int (|n| < 2**53) and str,
                                            each checked against its fact's declared type.
 * > 64 matches per fact, > 512 rules     -> rulesets are sharded, at most SHARD_SIZE rules each.
-* > 1,024 live sessions                  -> one session per evaluation, always deleted,
+* > 1,024 live sessions                  -> one session per compiled shard, reused: each
+                                           evaluation's fact is retracted once its actions are
+                                           read (a session in doubt is deleted and replaced);
                                            evaluations serialised by a lock.
 * > 255 properties per object            -> payloads are checked against MAX_PROPERTIES.
 * leaked ruleset versions                -> compiled versions are reference-counted and
@@ -28,12 +30,16 @@ recorded in ../shared/notes/durable-rules.md has a guard here (docs/engine.md):
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
+from json.encoder import encode_basestring as _json_str
 import os
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import durable_rules_engine as _dre
 
@@ -88,6 +94,45 @@ def _age_key(fact: str) -> str:
     return f"{fact}{AGE_SUFFIX}"
 
 
+@lru_cache(maxsize=4096)
+def short_name(name: str) -> str:
+    """A short attribute name that depends on the long one only: `k` + 40 bits of its BLAKE2 hash, base32."""
+    return "k" + base64.b32encode(hashlib.blake2s(name.encode(), digest_size=5).digest()).decode().lower()
+
+
+class Keys:
+    """The short attribute names rules and payloads use for a book's facts, set items and date ages.
+
+    durable-rules parses every payload and writes the whole fact into each action message: names a
+    third as long make both cheaper. A name depends only on its long form (a fact code, fact__item,
+    fact__age), so rules compiled from one book and payloads written from another with a grown
+    vocabulary still agree; two long names of one book sharing a short one is refused at compile time.
+    """
+
+    def __init__(self, book: RuleBook | None = None, *, short: bool = True):
+        self.short = short
+        if book is not None and short:
+            names = [code for code in book.vocabulary]
+            names += [_age_key(code) for code, spec in book.vocabulary.items() if spec.type == FactType.DATE]
+            names += [_set_key(code, item) for code, spec in book.vocabulary.items() if spec.type == FactType.MULTI
+                      for item in spec.choices]
+            shorts = [short_name(n) for n in names]
+            if len(set(shorts)) != len(shorts):  # pragma: no cover - 40 bits: never seen
+                raise EngineError("two attribute names of this rule book share a short name")
+
+    def _name(self, long: str) -> str:
+        return short_name(long) if self.short else long
+
+    def fact(self, code: str) -> str:
+        return self._name(code)
+
+    def item(self, code: str, item: str) -> str:
+        return self._name(_set_key(code, item))
+
+    def age(self, code: str) -> str:
+        return self._name(_age_key(code))
+
+
 def like_conditions(book: RuleBook) -> dict[tuple[str, str], str]:
     """Every distinct (fact, pattern) of the book's `like` conditions and the payload flag that answers it."""
     return {pair: f"{LIKE_PREFIX}{i}" for i, pair in enumerate(book.like_patterns)}
@@ -97,9 +142,12 @@ def _cmp(op: str, key: str, value) -> dict:
     return {op: {key: value}}
 
 
-def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str, likes: dict | None = None) -> dict | None:
+def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str, likes: dict | None = None,
+                      keys: Keys | None = None) -> dict | None:
     """One condition as a durable-rules expression; None when it cannot constrain (review)."""
-    f, x, op = cond.fact, cond.value, cond.operator
+    keys = keys or Keys(short=False)
+    x, op = cond.value, cond.operator
+    f = keys.fact(cond.fact)
     if op == Operator.REVIEW:
         return None
     if op == Operator.EXISTS:
@@ -118,29 +166,30 @@ def compile_condition(cond: Cond, clause: ClauseSpec, fact_type: str, likes: dic
     if op in (Operator.GT, Operator.GTE, Operator.LT, Operator.LTE):
         return _cmp("$" + op, f, x)
     if op == Operator.CONTAINS:
-        return {_set_key(f, x): True}
+        return {keys.item(cond.fact, x): True}
     if op == Operator.CONTAINS_ALL:
-        return {"$and": [{_set_key(f, v): True} for v in x]}
+        return {"$and": [{keys.item(cond.fact, v): True} for v in x]}
     if op == Operator.CONTAINS_ANY:
-        return {"$or": [{_set_key(f, v): True} for v in x]}
+        return {"$or": [{keys.item(cond.fact, v): True} for v in x]}
     if op == Operator.IN_WINDOW:
-        parts = [_cmp("$gte", f, clause.start), _cmp("$gte", _age_key(f), 0)]
+        parts = [_cmp("$gte", f, clause.start), _cmp("$gte", keys.age(cond.fact), 0)]
         if clause.end is not None:
             parts.append(_cmp("$lt", f, clause.end))
         return {"$and": parts}
     if op == Operator.LIKE:
-        if likes is None or (f, x) not in likes:
-            raise EngineError(f"like pattern {x!r} on {f} is not registered for this book")
-        return {likes[(f, x)]: True}
+        if likes is None or (cond.fact, x) not in likes:
+            raise EngineError(f"like pattern {x!r} on {cond.fact} is not registered for this book")
+        return {likes[(cond.fact, x)]: True}
     raise EngineError(f"unknown operator {op!r}")
 
 
-def compile_clause(clause: ClauseSpec, fact_types: dict[str, str], likes: dict | None = None) -> dict:
+def compile_clause(clause: ClauseSpec, fact_types: dict[str, str], likes: dict | None = None,
+                   keys: Keys | None = None) -> dict:
     terms: list[dict] = [{DISCRIMINATOR: FACT_KIND}, _cmp("$gte", AS_OF_KEY, clause.start)]
     if clause.end is not None:
         terms.append(_cmp("$lt", AS_OF_KEY, clause.end))
     for group in clause.groups:
-        compiled = [compile_condition(c, clause, fact_types[c.fact], likes) for c in group]
+        compiled = [compile_condition(c, clause, fact_types[c.fact], likes, keys) for c in group]
         if any(c is None for c in compiled):
             continue  # an alternative awaits an officer's judgement: the group cannot exclude the clause
         terms.append(compiled[0] if len(compiled) == 1 else {"$or": compiled})
@@ -151,11 +200,13 @@ def compile_rulebook(book: RuleBook) -> list[dict[str, dict]]:
     """The rulebook as durable-rules ruleset definitions, one per shard; rule names are c<index>."""
     fact_types = {code: spec.type for code, spec in book.vocabulary.items()}
     likes = like_conditions(book)
+    keys = Keys(book)
     clauses = book.evaluated_clauses
     shards = []
     for start in range(0, len(clauses), SHARD_SIZE):
         definition = {
-            f"c{start + i}": compile_clause(c, fact_types, likes) for i, c in enumerate(clauses[start : start + SHARD_SIZE])
+            f"c{start + i}": compile_clause(c, fact_types, likes, keys)
+            for i, c in enumerate(clauses[start : start + SHARD_SIZE])
         }
         definition[CATCH_ALL] = {"all": [{"m": {DISCRIMINATOR: FACT_KIND}}]}
         shards.append(definition)
@@ -223,6 +274,118 @@ def build_payload(book: RuleBook, facts: dict, as_of: int) -> dict:
     return payload
 
 
+class PayloadEncoder:
+    """`build_payload`, then JSON, in one pass: the same properties and the same refusals, written as text
+    under the book's short names (Keys).
+
+    Built once per RuleBook (the engine's hot path; tests/unit/test_engine_fast_path.py proves the text
+    decodes to exactly `build_payload`'s dict). Each fact has a small writer chosen by its declared type;
+    any value off the fast path goes through `_check_type` / `_check_scalar`, which raise as before.
+    """
+
+    def __init__(self, book: RuleBook):
+        self._vocabulary = book.vocabulary
+        self.keys = Keys(book)
+        self._writers = {code: self._writer(code, spec.type) for code, spec in book.vocabulary.items()
+                         if _KEY_RE.match(code)}
+        self._likes = [(fact, like_regex(pattern).fullmatch, f',"{key}":')
+                       for (fact, pattern), key in like_conditions(book).items()]
+
+    def _writer(self, code: str, fact_type: str):
+        keys = self.keys
+        prefix = f',"{keys.fact(code)}":'
+        if fact_type == FactType.BOOL:
+            yes, no = prefix + "true", prefix + "false"
+
+            def write(parts, value, as_of):
+                if value is True or value is False:
+                    parts.append(yes if value else no)
+                    return 1
+                _check_type(code, fact_type, value)
+                raise AssertionError  # pragma: no cover - _check_type raised
+        elif fact_type == FactType.DATE:
+            age = f',"{keys.age(code)}":'
+
+            def write(parts, value, as_of):
+                if type(value) is not int or not -MAX_SAFE_INT < value < MAX_SAFE_INT:
+                    _check_type(code, fact_type, value)
+                    _check_scalar(code, value)
+                parts.append(f"{prefix}{value}{age}{as_of - value}")
+                return 2
+        elif fact_type in (FactType.INT, FactType.MONEY, FactType.RATIO):
+            def write(parts, value, as_of):
+                if type(value) is not int or not -MAX_SAFE_INT < value < MAX_SAFE_INT:
+                    _check_type(code, fact_type, value)
+                    _check_scalar(code, value)
+                parts.append(prefix + str(value))
+                return 1
+        elif fact_type == FactType.MULTI:
+            flags: dict[str, str] = {}
+
+            def write(parts, value, as_of):
+                if type(value) is not list:
+                    _check_type(code, fact_type, value)
+                for item in value:
+                    flag = flags.get(item) if type(item) is str else None
+                    if flag is None:
+                        _check_type(code, fact_type, value)
+                        flag = f',"{keys.item(code, item)}":true'
+                        if len(flags) < 256:  # the choices of a normalised fact; never grow without bound
+                            flags[item] = flag
+                    parts.append(flag)
+                return len(value)
+        else:  # enum, text
+            texts: dict[str, str] = {}
+
+            def write(parts, value, as_of):
+                text = texts.get(value) if type(value) is str else None
+                if text is None:
+                    if type(value) is not str:
+                        _check_type(code, fact_type, value)
+                    text = prefix + _json_str(value)
+                    if fact_type == FactType.ENUM and len(texts) < 256:  # an enum's few choices, written once
+                        texts[value] = text
+                parts.append(text)
+                return 1
+        return write
+
+    def _late_writer(self, code: str):
+        """A fact the vocabulary gained after this encoder was built (or none: refused as build_payload does)."""
+        spec = self._vocabulary.get(code)
+        if spec is None or not _KEY_RE.match(code):
+            raise EngineError(f"{code}: not in the vocabulary")
+        return self._writer(code, spec.type)
+
+    def encode(self, facts: dict, as_of: int) -> str:
+        """The payload as JSON text without its closing brace (the engine appends the session's sid and id)."""
+        if type(as_of) is not int:
+            _check_scalar(AS_OF_KEY, as_of)
+        parts = [f'{{"{DISCRIMINATOR}":"{FACT_KIND}","{AS_OF_KEY}":{as_of}']
+        count = 2
+        writers = self._writers
+        for code, value in facts.items():
+            writer = writers.get(code)
+            if writer is None:
+                writer = self._late_writer(code)
+            count += writer(parts, value, as_of)
+        for fact, match, prefix in self._likes:
+            if fact in facts:
+                parts.append(prefix + ("false" if match(facts[fact]) is None else "true"))
+                count += 1
+        _check_scalar(AS_OF_KEY, as_of)
+        if count + 2 > MAX_PROPERTIES:  # + sid and id
+            raise EngineLimitError(f"{count} properties: durable-rules accepts at most {MAX_PROPERTIES}")
+        return "".join(parts)
+
+
+def payload_encoder(book: RuleBook) -> PayloadEncoder:
+    """The book's encoder, built on first use and kept with the (immutable) book."""
+    encoder = book.__dict__.get("_payload_encoder")
+    if encoder is None:
+        encoder = book.__dict__["_payload_encoder"] = PayloadEncoder(book)
+    return encoder
+
+
 # ---------------------------------------------------------------- running
 
 
@@ -234,6 +397,10 @@ class _Compiled:
     users: int = 0
     retired: bool = False
     pid: int = field(default_factory=os.getpid)
+
+
+_forks = [0]  # incremented in a forked child: compiled handles belong to the parent
+os.register_at_fork(after_in_child=lambda: _forks.__setitem__(0, _forks[0] + 1))
 
 
 class Engine:
@@ -249,13 +416,19 @@ class Engine:
         self._compiled: dict[str, _Compiled] = {}  # in least-recently-used order
         self._names = itertools.count(1)
         self._sids = itertools.count(1)
+        self._sessions: dict = {}  # shard handle -> the session id its evaluations reuse
         self._pid = os.getpid()
+        self._generation = _forks[0]
+        self._last_key = None
 
     def _after_fork(self):
         if os.getpid() != self._pid:
             # Handles are the parent's memory: forget them (never delete), recompile on demand.
             self._compiled = {}
+            self._sessions = {}
             self._pid = os.getpid()
+            self._generation = _forks[0]
+            self._last_key = None
 
     def compiled_keys(self) -> list[str]:
         with self._lock:
@@ -289,45 +462,80 @@ class Engine:
 
     def evaluate(self, key: str, book: RuleBook, facts: dict, as_of: int) -> set[str]:
         """The codes of every clause whose rule fires for these normalised facts on `as_of` (epoch days)."""
-        payload = build_payload(book, facts, as_of)
+        payload = payload_encoder(book).encode(facts, as_of)
         with self._lock:
-            self.ensure(key, book)
-            compiled = self._compiled[key]
+            compiled = self._compiled.get(key) if self._generation == _forks[0] else None
+            if compiled is None:
+                self.ensure(key, book)
+                compiled = self._compiled[key]
+            elif key != self._last_key:
+                self._compiled[key] = self._compiled.pop(key)  # most recently used last
+            self._last_key = key
             compiled.users += 1
             try:
-                fired: set[str] = set()
-                for handle in compiled.handles:
-                    fired |= self._run_one(handle, payload)
-                return {compiled.rule_codes[name] for name in fired if name != CATCH_ALL}
+                handles = compiled.handles
+                names = self._run_one(handles[0], payload) if len(handles) == 1 else [
+                    name for handle in handles for name in self._run_one(handle, payload)]
+                codes = compiled.rule_codes
+                return {codes[name] for name in names if name != CATCH_ALL}
             finally:
                 compiled.users -= 1
                 if compiled.retired and compiled.users == 0:
                     self._free(compiled)
 
-    def _run_one(self, handle, payload: dict) -> set[str]:
-        sid = f"e{next(self._sids)}"
-        fact = dict(payload, sid=sid, id=1)
+    def _session(self, handle) -> tuple[str, str, str]:
+        """(sid, what closes a payload in it, its fact's retraction): one session per shard, reused."""
+        session = self._sessions.get(handle)
+        if session is None:
+            sid = f"e{next(self._sids)}"
+            session = self._sessions[handle] = (sid, f',"sid":"{sid}","id":1}}', f'{{"sid":"{sid}","id":1}}')
+        return session
+
+    def _drop_session(self, handle, *, delete: bool) -> None:
+        """Stop using this shard's session; delete it only when its fact was handled (never after result 1)."""
+        session = self._sessions.pop(handle, None)
+        if delete and session is not None:
+            try:
+                _dre.delete_state(handle, session[0])
+            except BaseException:  # noqa: BLE001 - a session we cannot delete is leaked, not reused
+                pass
+
+    def _run_one(self, handle, payload: str) -> list[str]:
+        """Assert `payload` (JSON text without its closing brace) in the shard's session, read, retract."""
+        _sid, closing, retraction = self._sessions.get(handle) or self._session(handle)
         try:
-            result = _dre.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+            result = _dre.assert_fact(handle, payload + closing)
         except BaseException as exc:
+            self._drop_session(handle, delete=False)
             raise EngineError(f"durable-rules failed to assert the facts: {exc}") from exc
         if result[0] == 1:
             # Unhandled: deleting this session would crash the process. The catch-all makes
             # this unreachable; should it happen, leak one session rather than the process.
+            self._drop_session(handle, delete=False)
             raise EngineError("durable-rules did not handle the facts (catch-all missing?)")
         if result[0] == 2:
-            raise EngineError("durable-rules saw these facts already in a fresh session")
-        fired: set[str] = set()
+            self._drop_session(handle, delete=True)
+            raise EngineError("durable-rules saw these facts already (a fact was not retracted)")
+        fired: list[str] = []
+        state = result[1]
         try:
-            step = _dre.start_action_for_state(handle, result[1])
+            step = _dre.start_action_for_state(handle, state)
             message = step[1] if step else None
             while message:
-                fired.update(json.loads(message).keys())
-                message = _dre.complete_and_start_action(handle, result[1])
+                # `{"c12":{"m":{…the fact…}}}`: one rule per action; anything unexpected is parsed in full
+                name = message[2:message.find('"', 2)]
+                if name == CATCH_ALL:
+                    pass
+                elif name[:1] == "c" and name[1:].isdigit() and message[:2] == '{"':
+                    fired.append(name)
+                else:
+                    fired += _rule_names(message)
+                message = _dre.complete_and_start_action(handle, state)
+            # A fact is known by its session and id: retracting by them spares re-reading the payload.
+            _dre.retract_fact(handle, retraction)
         except BaseException as exc:
+            self._drop_session(handle, delete=True)
             raise EngineError(f"durable-rules failed while firing rules: {exc}") from exc
-        finally:
-            _dre.delete_state(handle, sid)
         return fired
 
     def release(self, key: str) -> None:
@@ -344,9 +552,19 @@ class Engine:
     def _free(self, compiled: _Compiled) -> None:
         if compiled.pid == os.getpid():
             for handle in compiled.handles:
+                self._drop_session(handle, delete=True)
                 _dre.delete_ruleset(handle)
         compiled.handles = []
         self._compiled.pop(compiled.key, None)
+
+
+def _rule_names(message: str):
+    """The rule an action message is for: `{"c12":{"m":{…the fact…}}}` (one rule per action); anything
+    unexpected is parsed in full."""
+    name = message[2:message.find('"', 2)]
+    if message.startswith('{"') and (name == CATCH_ALL or (name[:1] == "c" and name[1:].isdigit())):
+        return (name,)
+    return json.loads(message).keys()
 
 
 engine = Engine()

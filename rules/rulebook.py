@@ -60,7 +60,7 @@ class RuleBook:
     vocabulary: dict[str, FactSpec] = field(hash=False, compare=False)
     checksum: str = ""
 
-    @property
+    @cached_property
     def engine_key(self) -> str:
         """The name its rules compile under in the engine's one host: unique per version and content."""
         return f"v{self.version}_{self.checksum[-16:]}"

@@ -1,11 +1,22 @@
-"""Reads of the rule tables: the facts vocabulary, the current version, and RuleBooks."""
+"""Reads of the rule tables: the facts vocabulary, the current version, and RuleBooks.
+
+Which version is current is asked on every check, so a process remembers the answer with the
+version stamp it was read under (see `current_version`): a publication writes a new stamp, and
+every process reads the database again once it sees it (within STAMP_TTL seconds).
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 import threading
+import time
+import uuid
 from collections import OrderedDict
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from policy_portal.exceptions import Unavailable
@@ -42,13 +53,77 @@ def fact_spec(f: Fact) -> FactSpec:
     )
 
 
-def current_version() -> RuleVersion:
+STAMP_KEY = "rules:current-version-stamp"
+STAMP_TTL = 0.25  # seconds a process trusts what it read before looking at the stamp again
+
+
+@dataclass
+class _Known:
+    stamp: str | None
+    version: RuleVersion
+    checked: float
+
+
+_known: _Known | None = None
+
+
+def _read_current() -> RuleVersion:
     version = (
         RuleVersion.objects.filter(status=RuleVersion.Status.PUBLISHED).order_by("-published_at", "-number").first()
     )
     if version is None:
         raise NoPublishedVersion()
     return version
+
+
+def _shared_cache() -> bool:
+    """The stamp only means something when every process reads the same cache (Redis, not local memory)."""
+    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def current_version() -> RuleVersion:
+    """The published version with the latest publication: read from the database at most once per stamp.
+
+    Outside a transaction a process answers from memory for STAMP_TTL seconds, then compares the
+    shared stamp (one cache read) with the one it read the version under, and reads the database only
+    when a publication changed it (without a shared cache: every STAMP_TTL seconds). Inside a
+    transaction the database is always asked, so a transaction sees its own publication and a rolled
+    back one is never remembered. The RuleVersion returned is shared: read it, never change it.
+    """
+    global _known
+    if connection.in_atomic_block:
+        return _read_current()
+    known, now = _known, time.monotonic()
+    if known is not None and now - known.checked < STAMP_TTL:
+        return known.version
+    stamp = cache.get(STAMP_KEY) if _shared_cache() else None
+    if known is not None and stamp is not None and stamp == known.stamp:
+        known.checked = now
+        return known.version
+    if stamp is None and _shared_cache():
+        stamp = uuid.uuid4().hex
+        if not cache.add(STAMP_KEY, stamp, timeout=None):
+            stamp = cache.get(STAMP_KEY)
+    _known = _Known(stamp, _read_current(), now)
+    return _known.version
+
+
+def forget_current_version() -> None:
+    """This process reads the current version again on its next check."""
+    global _known
+    _known = None
+
+
+def on_ruleset_published(sender, **kwargs) -> None:
+    """A new stamp once the publication commits: every process reads the database again."""
+    forget_current_version()
+
+    def bump():
+        if _shared_cache():
+            cache.set(STAMP_KEY, uuid.uuid4().hex, timeout=None)
+        forget_current_version()
+
+    transaction.on_commit(bump)
 
 
 def version_by_number(number: int) -> RuleVersion:

@@ -10,7 +10,16 @@ from jobs.models import Job
 from jobs.selectors import job_by_key, job_results
 
 from .cases import golden_cases
-from .impact import ImpactReport, impact_preview, subjects_for_preview
+from .impact import (
+    INLINE_SUBJECTS,
+    ImpactReport,
+    impact_job,
+    impact_preview,
+    impact_report,
+    impact_start,
+    subject_keys,
+    subjects_for_preview,
+)
 from .models import Fact, GoldenCase, RuleEvent, RuleVersion
 from .selectors import (
     NoPublishedVersion,
@@ -67,6 +76,22 @@ def version_impact(version: RuleVersion) -> ImpactReport:
     """What `version` would change against the current version, for the stored applications and the case library."""
     current = rulebook_for_version(current_version())
     return impact_preview(current=current, draft=build_rulebook(version), subjects=subjects_for_preview())
+
+
+def version_impact_preview(version: RuleVersion, *, start: bool = True) -> tuple[ImpactReport | None, Job | None]:
+    """(report, job): the report at once when the subjects are few (INLINE_SUBJECTS), else the background
+    job of the version's current content (started once, when `start`) and its report once it has finished."""
+    current = rulebook_for_version(current_version())
+    draft = build_rulebook(version)
+    job = impact_job(current, draft)
+    if job is None:
+        keys = subject_keys()
+        if len(keys) <= INLINE_SUBJECTS:
+            return impact_preview(current=current, draft=draft, subjects=subjects_for_preview()), None
+        if not start:
+            return None, None
+        job = impact_start(current=current, draft=draft, keys=keys)
+    return (impact_report(job) if job.finished else None), job
 
 
 def version_findings(version: RuleVersion, today: dt.date) -> list[Finding]:

@@ -10,9 +10,10 @@ class SubsidiesConfig(AppConfig):
         from catalogue.loading import register_loader
         from jobs.services import register_handler
         from policy_portal import messages
-        from rules.hooks import register_impact_subjects, ruleset_published
+        from rules.hooks import register_impact_subject_keys, register_impact_subjects, ruleset_published
 
         from . import tasks  # noqa: F401 - register the tasks that services queue by name
+        from .impact import SOURCE, application_subject_keys, application_subjects
         from .loading import load_routing
         from .messages import MESSAGES
         from .selectors_applications import impact_subjects
@@ -23,3 +24,4 @@ class SubsidiesConfig(AppConfig):
         register_handler(KIND, reevaluate_chunk)
         ruleset_published.connect(on_ruleset_published, dispatch_uid="subsidies.reevaluation")
         register_impact_subjects(impact_subjects)
+        register_impact_subject_keys(SOURCE, application_subject_keys, application_subjects)

@@ -58,3 +58,10 @@ def refuse(request, exc: DomainError) -> None:
 
 def note_of(request) -> str:
     return request.POST.get("note", "").strip()[:2000]
+
+
+def job_dict(job) -> dict | None:
+    if job is None:
+        return None
+    return {"id": job.pk, "total": job.total, "done": job.done, "changed": job.changed, "percent": job.percent,
+            "finished": job.finished}

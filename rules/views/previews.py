@@ -1,14 +1,16 @@
 """Before publishing: who a version changes (the impact preview) and what can never hold (the static checks)."""
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from catalogue import display
 
 from ..static_checks import ERROR, INFO, WARNING
-from .base import OUTCOME_LABELS, rule_admin_page, selectors, status_label, version_or_404
+from .base import OUTCOME_LABELS, job_dict, rule_admin_page, selectors, status_label, version_or_404
 
 SEVERITY_LABELS = {
     ERROR: pgettext_lazy("finding", "Errors"),
@@ -29,7 +31,16 @@ def _states(items) -> list[dict]:
 @rule_admin_page
 def impact_page(request, number: int):
     version = version_or_404(number)
-    report = selectors.version_impact(version)
+    # Over many subjects the preview runs as a background job: the page polls ?progress=1, then reloads.
+    report, job = selectors.version_impact_preview(version, start=not request.GET.get("progress"))
+    if request.GET.get("progress"):
+        return JsonResponse({"version": version.number, "job": job_dict(job)})
+    if report is None:
+        return render(request, "rules/impact.html", {
+            "version": version, "job": job, "status_label": status_label(version.status),
+            "job_data": {"url": request.path + "?progress=1", "job": job_dict(job), "text": {
+                "running": _("{done} of {total} subjects checked…"), "finished": _("Finished.")}},
+        })
     changes = [{
         "subject": c.subject,
         "gained": _states(c.gained),

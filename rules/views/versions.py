@@ -18,7 +18,18 @@ from policy_portal.exceptions import DomainError
 from ..cases import CasesFailed
 from ..messages import case_failure_message
 from ..services import ruleset_draft_create, ruleset_publish, ruleset_reject, ruleset_rollback, ruleset_submit
-from .base import OUTCOME_LABELS, SOURCE_LABELS, Status, note_of, refuse, rule_admin_page, selectors, status_label, version_or_404
+from .base import (
+    OUTCOME_LABELS,
+    SOURCE_LABELS,
+    Status,
+    job_dict,
+    note_of,
+    refuse,
+    rule_admin_page,
+    selectors,
+    status_label,
+    version_or_404,
+)
 
 RECENT_PUBLICATION = dt.timedelta(minutes=10)
 ACTION_LABELS = {
@@ -94,13 +105,6 @@ def _event_detail(e) -> str:
     return ""
 
 
-def _job_dict(job) -> dict | None:
-    if job is None:
-        return None
-    return {"id": job.pk, "total": job.total, "done": job.done, "changed": job.changed, "percent": job.percent,
-            "finished": job.finished}
-
-
 def _version_page(request, version, *, failures=(), status=200):
     current = selectors.current_number()
     job = selectors.reevaluation_job(version)
@@ -118,7 +122,7 @@ def _version_page(request, version, *, failures=(), status=200):
         "job": job,
         "show_progress": job is not None or recently_published,
         "job_data": {
-            "url": reverse("ruleadmin:job-progress", args=[version.number]), "job": _job_dict(job),
+            "url": reverse("ruleadmin:job-progress", args=[version.number]), "job": job_dict(job),
             "text": {
                 "running": _("{done} of {total} open applications evaluated again…"),
                 "finished": _("Finished: {done} of {total} open applications evaluated again; {changed} changed outcome."),
@@ -140,7 +144,7 @@ def version_page(request, number: int):
 def job_progress(request, number: int):
     """The latest re-evaluation of a version, polled by the version page until it has finished."""
     version = version_or_404(number)
-    return JsonResponse({"version": version.number, "job": _job_dict(selectors.reevaluation_job(version))})
+    return JsonResponse({"version": version.number, "job": job_dict(selectors.reevaluation_job(version))})
 
 
 def _transition(request, number: int, service, success: str):

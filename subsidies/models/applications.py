@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -123,7 +124,13 @@ class ApplicationEvent(models.Model):
 
 
 class Evaluation(models.Model):
-    """The engine's answer for an application at submission, with the rule version it used."""
+    """The engine's answer for an application, with the rule version and day it used.
+
+    It stores what a replay needs and what cannot be recomputed: the version, the day, the outcome,
+    the applied clause's group outcomes (`groups_met`: true, false or null per condition group) and a
+    digest of the facts evaluated. The trace and the full check answer are rebuilt on read from the
+    version (`trace`, `result`; subsidies.evaluations), not copied into every row.
+    """
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -139,11 +146,30 @@ class Evaluation(models.Model):
         max_length=14, blank=True, help_text=_("The outcome of the evaluation before this one, when it changed.")
     )
     trigger = models.CharField(max_length=20, default="submission", help_text=_("submission, resubmission or publish"))
-    result = models.JSONField(default=dict, blank=True)
-    trace = models.JSONField(default=list, blank=True)
+    groups_met = models.JSONField(
+        default=list, blank=True, help_text=_("The applied clause's condition groups as evaluated: true, false or null each.")
+    )
+    facts_digest = models.CharField(max_length=16, blank=True, help_text=_("SHA-256 (first 16 hex) of the facts evaluated."))
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["application", "-created_at"], name="evaluation_latest_idx")]
+
+    @cached_property
+    def trace(self) -> list[dict]:
+        """The applied clause's condition groups with their outcome, rebuilt from the rule version."""
+        from ..evaluations import evaluation_trace
+
+        return evaluation_trace(self)
+
+    @cached_property
+    def result(self) -> dict | None:
+        """The full check answer, replayed under the stored version and day (None if the facts changed since)."""
+        from ..evaluations import evaluation_result
+
+        return evaluation_result(self)
 
 
 def attachment_path(instance, filename):

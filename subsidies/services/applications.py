@@ -14,10 +14,10 @@ from accounts.models import Role
 from accounts.selectors import organisation_of, role_of
 from catalogue.models import Clause
 from policy_portal.exceptions import DomainError, NotAllowed, NotFound
-from rules.check import result_dict, run
 from rules.operators import FactError, normalise_facts
 from rules.selectors import current_version, rulebook_for_version
 
+from ..evaluations import fill_evaluation
 from ..models import Application, ApplicationEvent, Evaluation
 from ..terms import check_amount, current_rule
 from ..workflow import edit_check
@@ -110,30 +110,16 @@ def application_update(*, actor, application_id, **changes) -> Application:
 def evaluate_into(evaluation: Evaluation, app: Application, book, version) -> Evaluation:
     """Fill `evaluation` (unsaved or pending) with the engine's answer for `app`'s stored facts under `book`.
 
-    A failure is stored, never lost: an officer sees it on the application.
+    It keeps what a replay needs (version, day, outcome, the clause's group outcomes, a digest of the
+    facts); the trace and the full answer are rebuilt on read (subsidies.evaluations).
     """
-    evaluation.rule_version, evaluation.finished_at = version, timezone.now()
-    try:
-        checked = run(book, app.facts, app.as_of)
-    except Exception as exc:  # noqa: BLE001 - stored on the evaluation for an officer to see
-        log.exception("evaluation of %s failed", app.reference)
-        evaluation.state, evaluation.error = Evaluation.State.FAILED, str(getattr(exc, "detail", "") or exc)[:2000]
-        return evaluation
-    code = app.clause.code
-    outcome = next((o for o in checked.outcomes if o.clause.code == code), None)
-    evaluation.outcome = outcome.status if outcome and outcome.status != "unmet" else "not_eligible"
-    evaluation.trace = [
-        {"met": g.met, "conditions": [{"fact": c.fact, "operator": c.operator, "value": c.value,
-                                        "message_zh": c.message_zh, "message_en": c.message_en} for c in g.conditions]}
-        for g in (outcome.groups if outcome else ())
-    ]
-    evaluation.result = result_dict(checked)
-    evaluation.state = Evaluation.State.DONE
-    return evaluation
+    evaluation.rule_version = version
+    return fill_evaluation(evaluation, facts=app.facts, as_of=app.as_of, clause_code=app.clause.code,
+                           reference=app.reference, book=book, version_id=version.pk)
 
 
 def evaluation_run(*, evaluation_id) -> Evaluation:
-    """Evaluate an application's stored facts with the current rule version; store result, trace and version."""
+    """Evaluate an application's stored facts with the current rule version; store the outcome and the version."""
     evaluation = Evaluation.objects.select_related("application", "application__clause").get(pk=evaluation_id)
     if evaluation.state == Evaluation.State.DONE:
         return evaluation
