@@ -64,3 +64,55 @@ def calls_by_clause(codes: list[str], at: dt.datetime | None = None) -> dict[str
             elif call.current_status == Call.Status.SCHEDULED and entry["next"] is None:
                 entry["next"] = call
     return out
+
+
+def last_closed_call(clause_code: str, at: dt.datetime | None = None) -> Call | None:
+    at = at or timezone.now()
+    return (Call.objects.filter(clauses__code=clause_code, closes_at__isnull=False, closes_at__lte=at)
+            .order_by("-closes_at").first())
+
+
+def has_calls(clause_code: str) -> bool:
+    return Call.objects.filter(clauses__code=clause_code).exists()
+
+
+class Window:
+    """Whether an application under a clause can be submitted at a moment, and why (not).
+
+    A clause is rolling (常年受理) when an opened call without a closing time covers it, or when no call has
+    ever been declared for it (how the portal took applications before calls existed; declaring the first
+    call for a clause ends that). Otherwise it takes applications only inside an open call's window.
+    The same rule is enforced by PostgreSQL at commit time (subsidies migration 0007).
+    """
+
+    def __init__(self, *, call: Call | None, rolling: bool, upcoming: Call | None = None, closed: Call | None = None):
+        self.call, self.rolling, self.upcoming, self.closed = call, rolling, upcoming, closed
+
+    @property
+    def open(self) -> bool:
+        return self.call is not None or self.rolling
+
+
+def submission_window(clause_code: str, at: dt.datetime | None = None) -> Window:
+    at = at or timezone.now()
+    call = open_call(clause_code, at)
+    if call is not None:
+        return Window(call=call, rolling=call.closes_at is None)
+    if not has_calls(clause_code):
+        return Window(call=None, rolling=True)
+    return Window(call=None, rolling=False, upcoming=next_call(clause_code, at), closed=last_closed_call(clause_code, at))
+
+
+def windows_by_clause(codes: list[str], at: dt.datetime | None = None) -> dict[str, Window]:
+    """For each clause code: its open call (and closing time), or the next one, or rolling; three queries in all."""
+    at = at or timezone.now()
+    found = calls_by_clause(codes, at)
+    declared = set(Call.clauses.through.objects.filter(clause__code__in=codes)
+                   .values_list("clause__code", flat=True).distinct())
+    out = {}
+    for code in codes:
+        entry = found.get(code, {"open": None, "next": None})
+        call = entry["open"]
+        out[code] = Window(call=call, rolling=(call is not None and call.closes_at is None) or code not in declared,
+                           upcoming=entry["next"])
+    return out

@@ -21,4 +21,13 @@ MESSAGES = {
     "not_consulted_bureau": _("Only an officer of the consulted bureau can answer."),
     "already_answered": _("This consultation has been answered."),
     "clause_not_in_force": _("%(clause)s has no rule in the rule version in force."),
+    "organisation_not_verified": _(
+        "Your organisation is %(status)s: you can check eligibility and save drafts now, and submit once the district "
+        "has verified its business licence."),
+    "call_not_open_yet": _("The call for applications under %(clause)s opens at %(opens_at)s (Beijing time); "
+                           "submit then."),
+    "call_closed": _("The call for applications under %(clause)s closed at %(closes_at)s (Beijing time); "
+                     "it no longer takes submissions."),
+    "call_closed_next": _("The call for applications under %(clause)s closed at %(closes_at)s (Beijing time); "
+                          "the next opens at %(opens_at)s."),
 }

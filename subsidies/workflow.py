@@ -18,10 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import lazy
 
+from accounts.models import Organisation
 from accounts.selectors import bureau_of, organisation_of
 from catalogue import display
 from policy_portal.celery import queue
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
+from programmes.selectors import submission_window
 from rules.models import ClauseRule
 
 from .hooks import application_approved
@@ -75,6 +77,37 @@ def amount_stated(app: Application) -> None:
         raise DomainError("amount_required", "State the amount requested (at most the cap).", "amount_requested_yuan")
 
 
+def organisation_verified(app: Application) -> None:
+    """An organisation that registered itself checks and drafts at once; it submits once its district (or an
+    administrator) has verified its business licence (营业执照)."""
+    if app.organisation.status != Organisation.Status.VERIFIED:
+        raise NotAllowed("organisation_not_verified", "Your organisation has not been verified yet.", "organisation",
+                         status=Organisation.Status(app.organisation.status).label)
+
+
+def minute(at) -> str:
+    """A moment as applicants read it: Beijing time to the minute."""
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
+
+
+def call_open(app: Application, at=None) -> None:
+    """申报批次: submitted only while a call for the clause is open, or the clause is rolling (常年受理; see
+    programmes.selectors.Window). PostgreSQL repeats this at commit time (migration 0008), so a submit in flight
+    at the closing minute is decided by when it commits."""
+    window = submission_window(app.clause.code, at)
+    if window.open:
+        return
+    if window.closed is None and window.upcoming is not None:
+        raise Conflict("call_not_open_yet", "The call for this clause has not opened yet.", "clause",
+                       clause=app.clause.code, opens_at=minute(window.upcoming.opens_at))
+    closed_at = minute(window.closed.closes_at) if window.closed else "—"
+    if window.upcoming is not None:
+        raise Conflict("call_closed_next", "The call for this clause has closed.", "clause", clause=app.clause.code,
+                       closes_at=closed_at, opens_at=minute(window.upcoming.opens_at))
+    raise Conflict("call_closed", "The call for this clause has closed.", "clause", clause=app.clause.code,
+                   closes_at=closed_at)
+
+
 def achievement_not_yet_supported(app: Application) -> None:
     """就新、不重复 (FIM, last paragraph): one achievement is supported once, across clauses and policies."""
     if app.achievement_key and Application.objects.filter(
@@ -122,6 +155,13 @@ def route(step: Step) -> None:
     app.submitted_at = timezone.now()
     step.data.update(bureau=to.bureau.short_name_zh, stage=to.stage,
                      district_bureau=to.district_bureau.short_name_zh if to.district_bureau else None)
+
+
+def under_call(step: Step) -> None:
+    """The call the application is submitted under (none for a clause that never had one)."""
+    call = submission_window(step.app.clause.code).call
+    step.app.call = call
+    step.data["call"] = call.title_zh if call else None
 
 
 def approve_amount(step: Step) -> None:
@@ -241,7 +281,7 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         Action("submit", OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "提交", "Submit", primary=True,
-               conditions=(amount_stated,), changes=(route,), effects=(evaluate("submission"), notify("routed")),
+               conditions=(organisation_verified, amount_stated, call_open), changes=(route, under_call), effects=(evaluate("submission"), notify("routed")),
                repeated=already_submitted, wrong_state="not_submittable"),
         Action("resubmit", OWNER, frozenset({Status.RETURNED}), Status.RESUBMITTED, "重新提交", "Resubmit", primary=True,
                effects=(evaluate("resubmission"), notify("resubmit"))),

@@ -5,5 +5,6 @@ from .applications import (  # noqa: F401
     Attachment,
     Consultation,
     Evaluation,
+    ReferenceCounter,
     RoutingRule,
 )

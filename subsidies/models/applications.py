@@ -67,6 +67,8 @@ class Application(models.Model):
     district_bureau = models.ForeignKey(
         "catalogue.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="district_applications"
     )
+    call = models.ForeignKey("programmes.Call", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="applications", help_text=_("The call it was submitted under (empty: rolling)."))
     idempotency_key = models.CharField(max_length=64, blank=True)
     lock_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,6 +107,19 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.clause_id} ({self.status})"
+
+
+class ReferenceCounter(models.Model):
+    """The last number given to an application under one clause in one year (FIM-4.2-2026-000123).
+
+    Incremented in the submitting transaction under the row's lock, so numbers are unique and never reused.
+    """
+
+    key = models.CharField(max_length=40, unique=True, help_text=_("Clause code and year, e.g. FIM-4.2-2026."))
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}: {self.last}"
 
 
 class ApplicationEvent(models.Model):
@@ -178,6 +193,8 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    material = models.ForeignKey("programmes.Material", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="attachments", help_text=_("The call's material this file is (empty: other)."))
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)

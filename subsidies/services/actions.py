@@ -5,21 +5,42 @@ ask to draw their buttons), its changes, the save, the ApplicationEvent, then it
 """
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from policy_portal.exceptions import Conflict, DomainError
 
 from ..models import Application
-from ..workflow import ACTIONS, Step
+from ..workflow import ACTIONS, Step, call_open
 from .applications import _event, _get_for_update
 
 
-@transaction.atomic
-def application_transition(
+CALL_OPEN_AT_COMMIT = "application_submitted_while_call_open"  # subsidies migration 0008
+
+
+def application_transition(*, actor, application_id, action: str, **kwargs) -> Application:
+    """Take one declared action (submit, decide, return, recommend, reassign, withdraw, resubmit …) if its check allows.
+
+    When this is the outermost transaction, PostgreSQL checks at COMMIT that a submitted application's call is
+    still open then (migration 0008); a commit it refuses rolls back whole and is answered like the early check.
+    """
+    try:
+        with transaction.atomic():
+            return _transition(actor=actor, application_id=application_id, action=action, **kwargs)
+    except IntegrityError as exc:
+        if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != CALL_OPEN_AT_COMMIT:
+            raise
+        app = Application.objects.select_related("clause", "organisation").get(pk=application_id)
+        with connection.cursor() as cursor:  # the database's clock decided; say what it saw
+            cursor.execute("SELECT clock_timestamp()")
+            call_open(app, at=cursor.fetchone()[0])
+        raise Conflict("call_closed", "The call for this clause has closed.", "clause", clause=app.clause.code,
+                       closes_at="—") from None
+
+
+def _transition(
     *, actor, application_id, action: str, reason: str = "", amount_approved_yuan: int | None = None,
     to_bureau: str | None = None, expected_lock_version: int | None = None,
 ) -> Application:
-    """Take one declared action (submit, decide, return, recommend, reassign, withdraw, resubmit …) if its check allows."""
     declared = ACTIONS.get(action)
     if declared is None:
         raise DomainError("unknown_action", f"Unknown action {action!r}.", "action", action=str(action)[:40])
