@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -16,7 +17,13 @@ from rest_framework.pagination import LimitOffsetPagination
 from policy_portal.pagination import get_paginated_response
 
 from .models import Application
-from .selectors_applications import allowed_actions, application_detail, application_or_404, application_queue
+from .selectors_applications import (
+    allowed_actions,
+    application_detail,
+    application_materials,
+    application_or_404,
+    application_queue,
+)
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
@@ -46,6 +53,7 @@ class EvaluationSerializer(serializers.Serializer):
 
 class AttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    material = serializers.IntegerField(source="material_id", allow_null=True, help_text="The call's material it is")
     original_name = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
@@ -84,6 +92,28 @@ class ConsultationSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
+class CallBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title_zh = serializers.CharField()
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField(allow_null=True, help_text="null: rolling (常年受理)")
+    status = serializers.CharField()
+
+
+class MaterialRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="material.pk")
+    name_zh = serializers.CharField(source="material.name_zh")
+    name_en = serializers.CharField(source="material.name_en")
+    required = serializers.BooleanField(source="material.required")
+    extensions = serializers.ListField(child=serializers.CharField(), source="material.extensions")
+    template_url = serializers.SerializerMethodField()
+    attachment = AttachmentSerializer(allow_null=True)
+
+    def get_template_url(self, row) -> str | None:
+        m = row["material"]
+        return reverse("programmes:template", args=[m.call_id, m.pk]) if m.template else None
+
+
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
     facts = serializers.JSONField()
     as_of = serializers.DateField()
@@ -94,6 +124,17 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     attachments = AttachmentSerializer(many=True)
     consultations = ConsultationSerializer(many=True)
     allowed_actions = serializers.SerializerMethodField()
+    call = serializers.SerializerMethodField(help_text="The call it is (or will be) submitted under; null: rolling")
+    materials = serializers.SerializerMethodField(help_text="The call's materials, each with the file uploaded for it")
+
+    @extend_schema_field(CallBriefSerializer(allow_null=True))
+    def get_call(self, app) -> dict | None:
+        call, _rows = application_materials(app)
+        return CallBriefSerializer(call).data if call else None
+
+    @extend_schema_field(MaterialRowSerializer(many=True))
+    def get_materials(self, app) -> list[dict]:
+        return MaterialRowSerializer(application_materials(app)[1], many=True).data
 
     @extend_schema(responses=EvaluationSerializer(allow_null=True))
     def get_evaluation(self, app) -> dict | None:
@@ -249,16 +290,27 @@ class AttachmentListApi(APIView):
     permission_classes = [IsAuthenticated, IsApplicant]
     parser_classes = [MultiPartParser]
 
+    class InputSerializer(serializers.Serializer):
+        material = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                            help_text="The call's material this file is (its template's form filled in)")
+
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-        responses={201: AttachmentSerializer}, summary="Attach a file (PDF, PNG, JPEG, DOCX, XLSX; at most 10 MB)",
+        request={"multipart/form-data": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "material": {"type": "integer", "description": "The call's material this file is; a new file replaces "
+                                                           "the material's earlier one"}}}},
+        responses={201: AttachmentSerializer},
+        summary="Attach a file (PDF, PNG, JPEG, DOCX, XLSX; at most 10 MB), optionally as one of the call's materials",
     )
     def post(self, request, pk: int):
         application_or_404(request.user, pk)
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("required", "Attach a file in the field 'file'.", "file")
-        attachment = attachment_add(actor=request.user, application_id=pk, upload=upload)
+        data = self.InputSerializer(data={k: v for k, v in request.data.items() if k == "material" and v != ""})
+        data.is_valid(raise_exception=True)
+        attachment = attachment_add(actor=request.user, application_id=pk, upload=upload,
+                                    material_id=data.validated_data.get("material"))
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 

@@ -30,4 +30,6 @@ MESSAGES = {
                      "it no longer takes submissions."),
     "call_closed_next": _("The call for applications under %(clause)s closed at %(closes_at)s (Beijing time); "
                           "the next opens at %(opens_at)s."),
+    "materials_missing": _("Upload the required materials first: %(materials)s."),
+    "unknown_material": _("This is not one of the materials of the application's call."),
 }

@@ -13,7 +13,7 @@ from rules.impact import Subject
 
 from .models import Application, ApplicationEvent, Consultation, Evaluation
 from .models.applications import Status
-from .workflow import ACTIONS, Action, answer_check, consult_check, edit_check, passes
+from .workflow import ACTIONS, Action, answer_check, call_for, consult_check, edit_check, passes
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -126,3 +126,14 @@ def impact_subjects() -> list:
         .values_list("reference", "facts", "as_of", "clause__code")
     )
     return [Subject("application", ref, facts, as_of, clause) for ref, facts, as_of, clause in applications]
+
+
+def application_materials(app: Application) -> tuple[object | None, list[dict]]:
+    """The call whose materials the application gathers, and each material with the file uploaded for it (or None),
+    in the call's order; then a row for the files that are no material of the call ("other")."""
+    call = call_for(app)
+    materials = list(call.materials.order_by("position", "pk")) if call else []
+    by_material = {}
+    for attachment in app.attachments.all():
+        by_material.setdefault(attachment.material_id, attachment)
+    return call, [{"material": m, "attachment": by_material.get(m.pk)} for m in materials]

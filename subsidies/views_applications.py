@@ -29,6 +29,7 @@ from .models.applications import Stage, Status
 from .selectors_applications import (
     allowed_actions,
     application_detail,
+    application_materials,
     application_or_404,
     application_queue,
     blocked_actions,
@@ -163,7 +164,10 @@ def application_page(request, pk: int):
     rule = _current_rule(app.clause)
     evaluation = next(iter(app.evaluations.all()), None)
     actions = {name: ACTIONS[name] for name in allowed_actions(request.user, app)}
+    call, materials = application_materials(app)
     return render(request, "applications/detail.html", {
+        "call": call, "materials": materials,
+        "other_files": [a for a in app.attachments.all() if a.material_id is None],
         "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
         "actions": actions,
         "blocked": blocked_actions(request.user, app),
@@ -224,7 +228,9 @@ def attachment_upload(request, pk: int):
         messages.error(request, _("Choose a file to attach."))
     else:
         try:
-            attachment_add(actor=request.user, application_id=pk, upload=upload)
+            material = request.POST.get("material", "").strip()
+            attachment_add(actor=request.user, application_id=pk, upload=upload,
+                           material_id=int(material) if material.isdigit() else None)
             messages.success(request, _("File attached."))
         except DomainError as exc:
             _error(request, exc)

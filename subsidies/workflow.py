@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import lazy
 
@@ -23,11 +23,12 @@ from accounts.selectors import bureau_of, organisation_of
 from catalogue import display
 from policy_portal.celery import queue
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
+from policy_portal.messages import Bilingual
 from programmes.selectors import submission_window
 from rules.models import ClauseRule
 
 from .hooks import application_approved
-from .models import Application, Evaluation
+from .models import Application, Evaluation, ReferenceCounter
 from .models.applications import Stage, Status
 from .routing import route_for
 from .terms import check_amount, current_rule, other_bureaus
@@ -108,6 +109,27 @@ def call_open(app: Application, at=None) -> None:
                    closes_at=closed_at)
 
 
+def call_for(app: Application):
+    """The call whose materials the application gathers: the one it was submitted under, else the one open for its
+    clause now, else the next one (an applicant prepares before a call opens); None for a clause without calls."""
+    if app.call_id is not None:
+        return app.call
+    window = submission_window(app.clause.code)
+    return window.call or window.upcoming
+
+
+def materials_complete(app: Application) -> None:
+    """Every required material of the call is uploaded; the refusal names each one missing."""
+    call = call_for(app)
+    if call is None:
+        return
+    have = {a.material_id for a in app.attachments.all()}
+    missing = [Bilingual(m.name_zh, m.name_en or m.name_zh) for m in call.materials.order_by("position", "pk")
+               if m.required and m.pk not in have]
+    if missing:
+        raise DomainError("materials_missing", "Upload the required materials first.", "materials", materials=missing)
+
+
 def achievement_not_yet_supported(app: Application) -> None:
     """就新、不重复 (FIM, last paragraph): one achievement is supported once, across clauses and policies."""
     if app.achievement_key and Application.objects.filter(
@@ -162,6 +184,21 @@ def under_call(step: Step) -> None:
     call = submission_window(step.app.clause.code).call
     step.app.call = call
     step.data["call"] = call.title_zh if call else None
+
+
+def numbered(step: Step) -> None:
+    """The application's human-readable reference, given at its first submission: clause, year, number
+    (FIM-4.2-2026-000123). One counter row per clause and year, incremented under its row lock in this
+    transaction: unique, never given twice (a refused commit rolls the number back with everything else)."""
+    app = step.app
+    key = f"{app.clause.code}-{timezone.localtime().year}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ReferenceCounter._meta.db_table} (key, last) VALUES (%s, 1) "
+            f"ON CONFLICT (key) DO UPDATE SET last = {ReferenceCounter._meta.db_table}.last + 1 RETURNING last", [key])
+        number = cursor.fetchone()[0]
+    app.reference = f"{key}-{number:06d}"
+    step.data["reference"] = app.reference
 
 
 def approve_amount(step: Step) -> None:
@@ -281,7 +318,8 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         Action("submit", OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "提交", "Submit", primary=True,
-               conditions=(organisation_verified, amount_stated, call_open), changes=(route, under_call), effects=(evaluate("submission"), notify("routed")),
+               conditions=(organisation_verified, amount_stated, call_open, materials_complete),
+               changes=(route, under_call, numbered), effects=(evaluate("submission"), notify("routed")),
                repeated=already_submitted, wrong_state="not_submittable"),
         Action("resubmit", OWNER, frozenset({Status.RETURNED}), Status.RESUBMITTED, "重新提交", "Resubmit", primary=True,
                effects=(evaluate("resubmission"), notify("resubmit"))),

@@ -6,10 +6,10 @@ import hashlib
 from django.db import transaction
 
 from policy_portal.exceptions import DomainError
-from policy_portal.uploads import shortened, sniff
+from policy_portal.uploads import EXTENSIONS, shortened, sniff
 
 from ..models import Attachment
-from ..workflow import edit_check
+from ..workflow import call_for, edit_check
 from .applications import _event, _get_for_update
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -17,22 +17,37 @@ MAX_PER_APPLICATION = 20
 
 
 @transaction.atomic
-def attachment_add(*, actor, application_id, upload) -> Attachment:
+def attachment_add(*, actor, application_id, upload, material_id: int | None = None) -> Attachment:
+    """Attach a file; with `material_id`, as that material of the application's call (one file each: a new upload
+    replaces the earlier one), of one of the material's accepted types, judged by content."""
     app = _get_for_update(application_id)
     edit_check(actor, app)
+    material = None
+    if material_id is not None:
+        call = call_for(app)
+        material = next((m for m in (call.materials.all() if call else []) if m.pk == material_id), None)
+        if material is None:
+            raise DomainError("unknown_material", "This is not one of the call's materials.", "material")
     if upload.size > MAX_BYTES:
         raise DomainError("file_too_large", f"At most {MAX_BYTES // (1024 * 1024)} MB per file.", "file")
-    if app.attachments.count() >= MAX_PER_APPLICATION:
+    if material is None and app.attachments.count() >= MAX_PER_APPLICATION:
         raise DomainError("too_many_files", f"At most {MAX_PER_APPLICATION} files per application.", "file")
-    content_type = sniff(upload)
+    allowed = {e: EXTENSIONS[e] for e in material.extensions if e in EXTENSIONS} if material else None
+    content_type = sniff(upload, "file", allowed or None)
+    replaced = list(app.attachments.filter(material=material)) if material else []
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     name = shortened(upload.name)
-    attachment = Attachment(application=app, original_name=name, content_type=content_type,
+    attachment = Attachment(application=app, original_name=name, content_type=content_type, material=material,
                             size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor)
     attachment.file.save(name, upload, save=False)
     attachment.save()
-    _event(app, actor=actor, action="attach", from_status=app.status, data={"file": attachment.original_name})
+    for old in replaced:
+        old.delete()  # the stored file stays: the history names it, and storage is cleaned apart
+    data = {"file": attachment.original_name}
+    if material is not None:
+        data.update(material=material.name_zh, replaced=[old.original_name for old in replaced])
+    _event(app, actor=actor, action="attach", from_status=app.status, data=data)
     return attachment

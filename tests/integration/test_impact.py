@@ -116,7 +116,7 @@ def test_stored_applications_appear_by_reference_once_submitted(current, admin, 
     submitted = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS,
                                    amount_requested_yuan=400_000, as_of=AS_OF)
     with django_capture_on_commit_callbacks(execute=True):
-        application_submit(actor=owner, application_id=submitted.pk)
+        submitted = application_submit(actor=owner, application_id=submitted.pk)  # its reference is given now
     unsent = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS,
                                 amount_requested_yuan=400_000, as_of=AS_OF)
     edit(admin, draft, "FIM-4.2", amount_yuan=800_000)
