@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import json_script
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from catalogue import display
 from catalogue.models import Article, Clause
 from catalogue.selectors import bureau_list, document_list
 from policy_portal.messages import Message
+from programmes.selectors import windows_by_clause
 from rules import caching
 from rules.operators import FactError
 from rules.selectors import fact_list
@@ -48,11 +50,13 @@ def check_page(request):
     else:
         form, sections = FactsForm(facts=[]), []  # the date only: the questions come rendered
         questions_html = caching.per_version(("checker:questions", language), lambda: _questions_html(facts))
+    windows = call_windows()
     context = {
         "form": form,
         "sections": sections,
         "questions_html": questions_html,
-        "result": present(result, names, facts=form.stated_facts()) if result is not None else None,
+        "result": present(result, names, facts=form.stated_facts(), windows=windows) if result is not None else None,
+        "call_windows_script": json_script(windows, "call-windows"),
         "checker_data_script": caching.per_version(
             ("checker:data", language), lambda: json_script(_checker_data(names), "checker-data")),
     }
@@ -72,7 +76,33 @@ def apply_query(code: str, facts: dict, as_of: str) -> str:
     return urlencode({"clause": code, "facts": json.dumps(facts, ensure_ascii=False), "as_of": as_of})
 
 
-def present(result: dict, names: dict, facts: dict | None = None) -> dict:
+def _minute(at) -> str:
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
+
+
+def call_windows() -> dict[str, dict]:
+    """Per applicable clause, when it takes applications, in words of the active language: the open call and its
+    closing time, or 常年受理, or the next call's opening; read per request (calls open and close by the minute),
+    in three queries, and handed to check.js beside the cached checker data."""
+    codes = list(Clause.objects.filter(kind__in=APPLICABLE_KINDS).values_list("code", flat=True))
+    out = {}
+    for code, window in windows_by_clause(codes).items():
+        call = window.call or window.upcoming
+        if window.rolling:
+            text, state = _("Rolling (常年受理): applications are taken at any time."), "rolling"
+        elif window.call is not None:
+            text, state = _("Call open: %(title)s, closes at %(closes_at)s (Beijing time).") % {
+                "title": display.pick(call, "title"), "closes_at": _minute(call.closes_at)}, "open"
+        elif window.upcoming is not None:
+            text, state = _("No call is open now; the next, %(title)s, opens at %(opens_at)s (Beijing time).") % {
+                "title": display.pick(call, "title"), "opens_at": _minute(call.opens_at)}, "next"
+        else:
+            text, state = _("No call for applications is open now."), "none"
+        out[code] = {"state": state, "text": text, "url": reverse("programmes:call", args=[call.pk]) if call else ""}
+    return out
+
+
+def present(result: dict, names: dict, facts: dict | None = None, windows: dict | None = None) -> dict:
     """The service's answer with what the page shows: titles, amounts and bureaus in the active language."""
     bureaus, documents, labels, titles = names["bureaus"], names["documents"], names["articles"], names["clauses"]
 
@@ -91,6 +121,7 @@ def present(result: dict, names: dict, facts: dict | None = None) -> dict:
             "because_text": [display.pick(m, "message") for m in item.get("because", [])],
             "awaiting_text": [display.pick(m, "message") for m in item.get("awaiting", [])],
             "not_combinable": item.get("not_combinable_with", []),
+            "call": (windows or {}).get(item["code"]) if item.get("kind") in APPLICABLE_KINDS else None,
         }
 
     return {

@@ -10,6 +10,8 @@
   if (!form || !dataNode || !window.fetch || !window.JSON) return;
 
   var data = JSON.parse(dataNode.textContent);
+  var windowsNode = document.getElementById("call-windows");
+  var windows = windowsNode ? JSON.parse(windowsNode.textContent) : {}; // per clause: its call, as the page was served
   var S = data.strings;
   var results = document.getElementById("results");
   var body = document.getElementById("results-body");
@@ -231,10 +233,18 @@
       review ? [h("h5", null, S.awaiting), checklist("awaiting", item.awaiting || [])] : null,
       h("h5", null, S.because),
       checklist("met", item.because || []),
+      callLine(item),
       applyLink(item),
       item.not_combinable_with && item.not_combinable_with.length
         ? h("p", { class: "result__note" }, fmt(S.notCombinable, { codes: item.not_combinable_with.join(", ") }))
         : null);
+  }
+
+  /* When the clause takes applications: its open call and closing time, 常年受理, or the next call (as _result_card.html). */
+  function callLine(item) {
+    var w = data.applicableKinds.indexOf(item.kind) < 0 ? null : windows[item.code];
+    if (!w) return null;
+    return h("p", { class: "result__call result__call--" + w.state }, w.url ? h("a", { href: w.url }, w.text) : w.text);
   }
 
   /* Apply for a clause with the facts just checked (evaluations and obligations are not applied for). */
