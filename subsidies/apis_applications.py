@@ -1,7 +1,7 @@
 """Applications API: create, read, edit, submit, decide and the other declared transitions; attachments."""
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -16,6 +16,7 @@ from rest_framework.pagination import LimitOffsetPagination
 
 from policy_portal.pagination import get_paginated_response
 
+from .documents import application_pdf
 from .models import Application
 from .selectors_applications import (
     allowed_actions,
@@ -312,6 +313,18 @@ class AttachmentListApi(APIView):
         attachment = attachment_add(actor=request.user, application_id=pk, upload=upload,
                                     material_id=data.validated_data.get("material"))
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationDocumentApi(APIView):
+    permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
+
+    @extend_schema(responses={(200, "application/pdf"): bytes},
+                   summary="The submitted application as a printable PDF (申报书): reference, facts, evaluation, materials")
+    def get(self, request, pk: int):
+        app = application_or_404(request.user, pk)
+        response = HttpResponse(application_pdf(app), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{app.reference}.pdf"'
+        return response
 
 
 class AttachmentDownloadApi(APIView):

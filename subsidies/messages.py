@@ -32,4 +32,5 @@ MESSAGES = {
                           "the next opens at %(opens_at)s."),
     "materials_missing": _("Upload the required materials first: %(materials)s."),
     "unknown_material": _("This is not one of the materials of the application's call."),
+    "not_submitted": _("The application has not been submitted yet; its application form is made at submission."),
 }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("applications/<int:pk>/", apis.ApplicationDetailApi.as_view(), name="api-application"),
     path("applications/<int:pk>/submit/", apis.ApplicationSubmitApi.as_view(), name="api-application-submit"),
     path("applications/<int:pk>/decide/", apis.ApplicationDecideApi.as_view(), name="api-application-decide"),
+    path("applications/<int:pk>/document/", apis.ApplicationDocumentApi.as_view(), name="api-application-document"),
     path("applications/<int:pk>/attachments/", apis.AttachmentListApi.as_view(), name="api-application-attachments"),
     path("applications/<int:pk>/attachments/<int:attachment_id>/", apis.AttachmentDownloadApi.as_view(),
          name="api-application-attachment"),

@@ -11,7 +11,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,9 +22,11 @@ from accounts.selectors import role_of
 from catalogue import display
 from catalogue.models import Clause
 from policy_portal.exceptions import DomainError
-from rules.models import ClauseRule, Fact
+from rules.models import ClauseRule
 from rules.selectors import current_version
 
+from .documents import application_pdf
+from .documents import fact_rows as _fact_rows
 from .models.applications import Stage, Status
 from .selectors_applications import (
     allowed_actions,
@@ -48,21 +50,6 @@ PAGE_SIZE = 20
 def _error(request, exc: DomainError):
     field = f" ({exc.field})" if exc.field else ""
     messages.error(request, f"{exc.message}{field}")
-
-
-def _fact_rows(facts: dict) -> list[dict]:
-    labels = {f.code: f for f in Fact.objects.filter(code__in=list(facts))}
-    rows = []
-    for code, value in facts.items():
-        fact = labels.get(code)
-        shown = value
-        if fact and fact.choices:
-            names = {c["value"]: (c["en"] if display.is_english() else c["zh"]) for c in fact.choices}
-            shown = "、".join(names.get(v, v) for v in value) if isinstance(value, list) else names.get(value, value)
-        elif isinstance(value, bool):
-            shown = _("Yes") if value else _("No")
-        rows.append({"code": code, "label": display.pick(fact, "label") if fact else code, "value": shown})
-    return rows
 
 
 def _current_rule(clause):
@@ -245,3 +232,17 @@ def attachment_download(request, pk: int, attachment_id: int):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                         content_type=attachment.content_type)
+
+
+@login_required
+def application_document(request, pk: int):
+    """The submitted application as a printable PDF (申报书)."""
+    app = application_or_404(request.user, pk)
+    try:
+        pdf = application_pdf(app)
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("applications:detail", pk=pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{app.reference}.pdf"'
+    return response
