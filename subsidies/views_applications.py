@@ -154,7 +154,8 @@ def application_page(request, pk: int):
     call, materials = application_materials(app)
     return render(request, "applications/detail.html", {
         "call": call, "materials": materials,
-        "other_files": [a for a in app.attachments.all() if a.material_id is None],
+        "other_files": [a for a in app.attachments.all()
+                        if a.pk not in {row["attachment"].pk for row in materials if row["attachment"]}],
         "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
         "actions": actions,
         "blocked": blocked_actions(request.user, app),

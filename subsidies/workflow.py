@@ -111,11 +111,15 @@ def call_open(app: Application, at=None) -> None:
 
 def call_for(app: Application):
     """The call whose materials the application gathers: the one it was submitted under, else the one open for its
-    clause now, else the next one (an applicant prepares before a call opens); None for a clause without calls."""
+    clause now, else the next one (an applicant prepares before a call opens), else the one it gathered files for or
+    the last closed; None for a clause without calls."""
     if app.call_id is not None:
         return app.call
     window = submission_window(app.clause.code)
-    return window.call or window.upcoming
+    if window.call or window.upcoming:
+        return window.call or window.upcoming
+    gathered = next((a.material.call for a in app.attachments.select_related("material__call") if a.material_id), None)
+    return gathered or window.closed  # closed meanwhile: the files gathered for it stay in view
 
 
 def materials_complete(app: Application) -> None:

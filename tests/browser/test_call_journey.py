@@ -154,4 +154,5 @@ def test_an_enterprise_registers_is_verified_and_submits_inside_the_call_and_not
     expect(refusal).to_contain_text("截止")
     expect(refusal).to_contain_text(f"{timezone.localtime(closes):%Y-%m-%d %H:%M}")
     expect(firm.locator("[data-status]")).to_have_attribute("data-status", "draft")
+    expect(firm.locator('.material[data-material="申报书"] .material__file')).to_contain_text("申报书.pdf")
     audit(firm, "call-refused-after-closing")
