@@ -219,6 +219,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="政策服务平台 <noreply@policy-portal.local>")
 # Links in emails point here.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A TrueType font (.ttf/.ttc, e.g. Noto Sans CJK SC) to embed in the printable 申报书; empty: ReportLab's built-in
+# CID font STSong-Light, which the PDF viewer draws with its own Chinese font (subsidies/documents.py).
+PORTAL_PDF_FONT = env.str("PORTAL_PDF_FONT", default="")
 
 # The sweepers run every PORTAL_SWEEP_SECONDS and re-queue work queued more than PORTAL_STALE_SECONDS ago
 # and still not done (at-least-once delivery: a lost message costs at most this long).

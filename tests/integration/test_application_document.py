@@ -68,3 +68,19 @@ def test_the_api_serves_the_pdf_to_the_bureau_and_refuses_a_draft(django_capture
 
     assert served.status_code == 200 and app.reference in text_of(served.content)
     assert refused.status_code == 409 and refused.json()["code"] == "not_submitted"
+
+
+WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(WQY), reason="fonts-wqy-microhei is not installed")
+def test_with_a_font_named_in_the_settings_it_is_embedded(client, settings, django_capture_on_commit_callbacks):
+    settings.PORTAL_PDF_FONT = WQY
+    user, app = submitted(django_capture_on_commit_callbacks)
+    client.force_login(user)
+
+    pdf = client.get(f"/applications/{app.pk}/document.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+
+    fonts = {str(f["/BaseFont"]) for f in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()}
+    assert any("WenQuanYi" in f or "wqy" in f.lower() for f in fonts), fonts
+    assert app.reference in text_of(pdf) and "申报书" in text_of(pdf)
