@@ -59,3 +59,34 @@ def test_the_reference_is_on_the_api_and_the_page(client):
     page = client.get(f"/applications/{app.pk}/").content.decode()
 
     assert answer["reference"] == app.reference and app.reference in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applications_submitted_at_once_get_distinct_consecutive_numbers():
+    import threading
+
+    from django.db import connection
+
+    from catalogue.loading import policies_load
+
+    policies_load()
+    users = [applicant() for _ in range(4)]
+    drafts = [draft(user) for user in users]
+    barrier = threading.Barrier(len(drafts))
+    references = []
+
+    def submit(user, app):
+        try:
+            barrier.wait()
+            references.append(application_submit(actor=user, application_id=app.pk).reference)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(users, drafts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    numbers = sorted(int(r[-6:]) for r in references)
+    assert len(set(references)) == 4 and numbers == list(range(numbers[0], numbers[0] + 4))
