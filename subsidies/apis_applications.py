@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -11,8 +12,6 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsApplicant, IsApplicantOrOfficerOrAdmin, IsBureauOfficer
 from policy_portal.exceptions import DomainError, NotAllowed, NotFound
-from rest_framework.pagination import LimitOffsetPagination
-
 from policy_portal.pagination import get_paginated_response
 
 from .models import Application
