@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -74,3 +75,21 @@ def api_exception_handler(exc, context):
         message = render(code) if code in MESSAGES else str(exc.detail)
         response.data = error_body(code, message, None)
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """A path no view answers (an id that is not a number, say): JSON under /api/, the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("not_found", render("not_found"), None), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """An unexpected failure (logged by Django): JSON under /api/, the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("server_error", render("server_error"), None), status=500)
+    return defaults.server_error(request)

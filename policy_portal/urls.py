@@ -29,3 +29,6 @@ urlpatterns = [
     path("", include("library.urls")),
     path("", include("eligibility.urls")),
 ]
+
+handler404 = "policy_portal.errors.not_found"
+handler500 = "policy_portal.errors.server_error"

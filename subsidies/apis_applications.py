@@ -4,7 +4,6 @@ from __future__ import annotations
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -12,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsApplicant, IsApplicantOrOfficerOrAdmin, IsBureauOfficer
 from policy_portal.exceptions import DomainError, NotAllowed, NotFound
-from policy_portal.pagination import get_paginated_response
+from policy_portal.pagination import Pagination, get_paginated_response
 
 from .models import Application
 from .selectors_applications import allowed_actions, application_detail, application_or_404, application_queue
@@ -109,6 +108,7 @@ def _detail_response(request, app_id, code=status.HTTP_200_OK):
 
 
 class ApplicationListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
 
     class FilterSerializer(serializers.Serializer):
@@ -134,7 +134,7 @@ class ApplicationListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return get_paginated_response(
-            pagination_class=LimitOffsetPagination, serializer_class=ApplicationSummarySerializer,
+            pagination_class=self.pagination_class, serializer_class=ApplicationSummarySerializer,
             queryset=application_queue(request.user, **filters.validated_data), request=request, view=self,
         )
 
