@@ -118,7 +118,7 @@ def relevance(book: RuleBook, raw_facts: dict, as_of: dt.date, *, sections: dict
     unsure, declined = _codes(book, unsure, "unsure"), _codes(book, declined, "declined")
     answered = set(facts) | declined
     days = date_to_days(as_of)
-    chosen = None if topics is None else set(topics)
+    chosen = None if topics is None else _topics(book, sections, topics)
     opening = opening_facts(book, sections)
     generic = set(opening)
     states: dict[str, str] = {}
@@ -181,6 +181,16 @@ def _steps(ordered: list[str], sections: dict[str, str]) -> list[list[str]]:
         else:
             steps.append([fact])
     return steps
+
+
+def _topics(book: RuleBook, sections: dict[str, str], topics: Iterable[str]) -> set[str]:
+    if isinstance(topics, (str, bytes, dict)) or not isinstance(topics, Iterable):
+        raise FactError("topics", "invalid_type", expected=Message("expected_list"))
+    known = set(topic_list(book, sections))
+    for topic in topics:
+        if topic not in known:
+            raise FactError("topics", "unknown_topic", topic=str(topic)[:60])
+    return set(topics)
 
 
 def _codes(book: RuleBook, codes: Iterable[str], field: str) -> set[str]:
