@@ -172,12 +172,12 @@ def _checker_data(names: dict) -> dict:
 # ---------------------------------------------------------------- the interview
 
 INTERVIEW_SALT = "eligibility.interview"
-STATE_KEYS = {"as_of", "facts", "unsure", "declined", "topics", "history"}
+STATE_KEYS = {"as_of", "facts", "unsure", "declined", "topics", "history", "position"}
 
 
 def _fresh_state() -> dict:
     return {"as_of": timezone.localdate().isoformat(), "facts": {}, "unsure": [], "declined": [], "topics": None,
-            "history": []}
+            "history": [], "position": 0}
 
 
 def _load_state(token: str) -> dict | None:
@@ -187,6 +187,8 @@ def _load_state(token: str) -> dict | None:
     except signing.BadSignature:
         return None
     if not isinstance(state, dict) or set(state) != STATE_KEYS or not state["history"]:
+        return None
+    if not isinstance(state["position"], int) or not 0 <= state["position"] < len(state["history"]):
         return None
     return state
 
@@ -201,8 +203,8 @@ def _relevant(state: dict) -> dict:
 
 
 def _step_form(facts_by_code: dict, state: dict, data=None) -> StepForm:
-    step = state["history"][-1]
-    opening = len(state["history"]) == 1
+    step = state["history"][state["position"]]
+    opening = state["position"] == 0
     topics = [(t, display.section_label(t)) for t in _relevant({**state, "facts": {}, "unsure": [], "declined": [],
                                                                   "topics": None})["topics"]] if opening else []
     initial = {code: _initial(facts_by_code[code], state["facts"][code]) for code in step if code in state["facts"]}
@@ -218,9 +220,12 @@ def _initial(fact, value):
     return value
 
 
-def _remember(state: dict, form: StepForm) -> None:
-    """Put this step's answers into the state (replacing what the same questions had)."""
+def _remember(state: dict, form: StepForm, *, leaving: bool = False) -> None:
+    """Put this step's answers into the state (replacing what the same questions had). When `leaving` (going
+    back), what was left empty is not taken as "does not apply": those questions are asked again."""
     facts, unsure, declined = form.answers()
+    if leaving:
+        declined = set()
     step = set(form.facts and [f.code for f in form.facts])
     state["facts"] = {k: v for k, v in state["facts"].items() if k not in step} | facts
     state["unsure"] = sorted((set(state["unsure"]) - step) | unsure)
@@ -245,14 +250,14 @@ def interview_page(request):
         state["history"] = [_relevant(state)["steps"][0]]
         return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state), notice)
     action = request.POST.get("action", "next")
-    if action == "revise":  # from the result: show the last step again, answers in place
+    if action == "revise":
+        state["position"] = len(state["history"]) - 1  # from the result: show the last step again, answers in place
         return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state))
     form = _step_form(facts_by_code, state, request.POST)
     if action == "back":
         if form.is_valid():
-            _remember(state, form)  # what was typed on this step is kept for when it comes back
-        if len(state["history"]) > 1:
-            state["history"].pop()
+            _remember(state, form, leaving=True)  # what was typed on this step is kept for when it comes back
+        state["position"] = max(state["position"] - 1, 0)
         return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state))
     if not form.is_valid():
         return _render_step(request, facts_by_code, state, form)
@@ -265,10 +270,30 @@ def interview_page(request):
         name = exc.field.removeprefix("facts.")
         form.add_error(name if name in form.fields else None, exc.message)
         return _render_step(request, facts_by_code, state, form)
+    if _forward(state):  # back to where one had been: the later steps again, as far as they still matter
+        return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state))
     if relevant["done"]:
         return _render_result(request, state, language)
     state["history"].append(relevant["steps"][0])
+    state["position"] = len(state["history"]) - 1
     return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state))
+
+
+def _forward(state: dict) -> bool:
+    """After going back: move to the next step already shown, keeping only its questions that still matter given
+    the answers up to here (their answers kept). False when there is none: the interview asks what comes next."""
+    p = state["position"]
+    earlier = {f for step in state["history"][:p + 1] for f in step}
+    so_far = {**state, "facts": {k: v for k, v in state["facts"].items() if k in earlier},
+              "unsure": [f for f in state["unsure"] if f in earlier],
+              "declined": [f for f in state["declined"] if f in earlier]}
+    still = set(_relevant(so_far)["relevant_facts"])
+    later = [kept for kept in ([f for f in step if f in still] for step in state["history"][p + 1:]) if kept]
+    state["history"] = state["history"][:p + 1] + later
+    if not later:
+        return False
+    state["position"] = p + 1
+    return True
 
 
 def _asked(state: dict) -> int:
@@ -277,16 +302,17 @@ def _asked(state: dict) -> int:
 
 
 def _render_step(request, facts_by_code, state, form, notice=""):
-    remaining = [f for f in _relevant(state)["relevant_facts"] if f not in state["history"][-1]]
-    answered = _asked(state) - len(state["history"][-1]) - 1
+    step = state["history"][state["position"]]
+    answered = sum(len(s) for s in state["history"][:state["position"]])
+    remaining = [f for f in _relevant(state)["relevant_facts"] if f not in step]
     context = {
         "form": form,
         "questions": form.questions(),
         "state_token": _dump_state(state),
-        "step_number": len(state["history"]),
+        "step_number": state["position"] + 1,
         "answered": answered,
         "remaining": len(remaining),
-        "progress_max": answered + len(state["history"][-1]) + len(remaining),
+        "progress_max": answered + len(step) + len(remaining),
         "progress_value": answered,
         "notice": notice,
     }

@@ -85,6 +85,7 @@ def test_going_back_keeps_the_answers(client):
     assert shown(back) == ["org_type", "registered_in_chongqing", "future_industry_field"]
     assert re.search(r'<option value="enterprise" selected>', page)
     assert re.search(r'value="standards"[^>]*checked', page)
+    assert shown(answer(client, back, EMBODIED_AI_ENTERPRISE)) == shown(second)  # left empty is not "does not apply"
 
 
 def test_an_invalid_answer_is_named_in_chinese_and_the_step_stays(client):
