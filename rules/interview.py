@@ -60,10 +60,12 @@ def topic_list(book: RuleBook, sections: dict[str, str]) -> list[str]:
 def _condition(cond: Cond, facts: dict, answered: set[str], unsure: set[str], days: int, clause: ClauseSpec):
     if str(cond.operator) == _REVIEW:
         return None
+    if cond.fact in facts:  # a stated value wins over a "not sure" for the same fact
+        return condition_holds(cond, facts, days, clause)
     if cond.fact in unsure:
         return _UNSURE
     if cond.fact in answered:
-        return condition_holds(cond, facts, days, clause)
+        return False  # declined: a condition on a missing fact never holds
     return _OPEN
 
 
