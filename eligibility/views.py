@@ -27,7 +27,7 @@ from rules import caching
 from rules.operators import FactError, parse_iso_date
 from rules.selectors import fact_list
 
-from .forms import FactsForm, StepForm
+from .forms import UNSURE, FactsForm, StepForm
 from .services import eligibility_check, eligibility_relevant
 from .totals import money_totals
 
@@ -325,7 +325,11 @@ def _field_label(field: str) -> str:
     facts = {f.code: f for f in caching.per_version(("checker:facts",), lambda: list(fact_list()))}
     if code in facts:
         return display.pick(facts[code], "label")
-    return str(FactsForm.base_fields["as_of"].label) if code == "as_of" else code
+    other = {"as_of": FactsForm.base_fields["as_of"].label, "unsure": UNSURE, "facts": _("Your answers")}
+    return str(other.get(code, code))
+
+
+MAX_SHARED_FACTS = 20_000  # characters of JSON in a share link: the whole vocabulary answered fits
 
 
 def share_query(as_of: str, facts: dict, unsure: list[str]) -> str:
@@ -359,12 +363,15 @@ def result_page(request):
     """A shared result: the answers in the link, checked again now (under the current rule version)."""
     error = ""
     try:
-        facts = json.loads(request.GET.get("facts", "{}"))
+        text = request.GET.get("facts", "{}")
+        if len(text) > MAX_SHARED_FACTS:
+            raise ValueError("too long")
+        facts = json.loads(text)
         as_of = parse_iso_date(request.GET.get("as_of", timezone.localdate().isoformat()), "as_of")
         unsure = [code for code in request.GET.get("unsure", "").split(",") if code]
         result = eligibility_check(facts=facts, as_of=as_of, unsure=unsure)
-    except ValueError:
-        error = str(Message("invalid_type", expected=Message("expected_object")))
+    except (ValueError, RecursionError):
+        error = f"{_field_label('facts')}{_(': ')}{Message('invalid_type', expected=Message('expected_object'))}"
     except FactError as exc:
         error = f"{_field_label(exc.field)}{_(': ')}{exc.message}"
     if error:

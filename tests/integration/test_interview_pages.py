@@ -131,3 +131,11 @@ def test_a_share_link_with_bad_answers_is_refused_naming_the_field(client):
 
     assert response.status_code == 400
     assert "主体类型：" in response.content.decode()
+
+
+@pytest.mark.parametrize("facts", ["[" * 5000 + "]" * 5000, "{" + " " * 30_000 + "}", "not json"])
+def test_a_share_link_with_unreadable_answers_is_refused_not_a_500(client, facts):
+    response = client.get("/check/result/", {"facts": facts})
+
+    assert response.status_code == 400
+    assert "您的回答：" in response.content.decode()
