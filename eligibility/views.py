@@ -355,7 +355,8 @@ def _render_result(request, state, language):
     result = eligibility_check(facts=state["facts"], as_of=dt.date.fromisoformat(state["as_of"]),
                                unsure=state["unsure"])
     context = {**_result_context(result, state["facts"], state["unsure"], language),
-               "state_token": _dump_state(state), "asked": _asked(state)}
+               "state_token": _dump_state(state), "asked": _asked(state),
+               "topics": [display.section_label(t) for t in state["topics"] or []]}
     return render(request, "eligibility/interview_result.html", context)
 
 

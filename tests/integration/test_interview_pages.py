@@ -65,6 +65,7 @@ def test_the_embodied_ai_enterprise_reaches_its_answer_in_at_most_15_questions(c
     assert int(re.search(r'data-asked="(\d+)"', page).group(1)) == len(asked) + 1
     assert re.findall(r'result--eligible" data-code="([^"]+)"', page) == ["FIM-4.2"]
     assert "drug_mah" not in asked and "survival_rate" not in asked
+    assert "只询问了您选择的方面：知识产权与标准" in page
 
 
 def test_not_sure_sends_the_clause_to_an_officer_instead_of_guessing(client):
