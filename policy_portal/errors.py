@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, serializers
@@ -59,6 +59,8 @@ def api_exception_handler(exc, context):
         return Response(error_body(exc.code, exc.message, exc.field), status=exc.status)
     if isinstance(exc, RequestDataTooBig):  # raised by Django whenever request.body is read past the limit
         return api_exception_handler(too_large(), context)
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a malformed multipart body: bad input, not a 500
+        exc = exceptions.ParseError(code="bad_request")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -86,6 +88,13 @@ def not_found(request, exception=None):
     if _is_api(request):
         return JsonResponse(error_body("not_found", render("not_found"), None), status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """Input Django refuses before any view (a SuspiciousOperation): JSON under /api/, the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("bad_request", render("bad_request"), None), status=400)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request):

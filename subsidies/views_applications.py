@@ -22,6 +22,8 @@ from accounts.selectors import role_of
 from catalogue import display
 from catalogue.models import Clause
 from policy_portal.exceptions import DomainError
+from policy_portal.messages import Message
+from policy_portal.parsers import load_json
 from rules.models import ClauseRule, Fact
 from rules.selectors import current_version
 
@@ -62,6 +64,26 @@ def _fact_rows(facts: dict) -> list[dict]:
             shown = _("Yes") if value else _("No")
         rows.append({"code": code, "label": display.pick(fact, "label") if fact else code, "value": shown})
     return rows
+
+
+def _facts_from(raw: str) -> dict:
+    """The facts carried from the check: a JSON object of values or lists of values, nothing nested deeper."""
+    facts = load_json(raw, max_depth=2)
+    scalar = (str, int, float, bool, type(None))
+    if not isinstance(facts, dict) or not all(
+            isinstance(v, scalar) or (isinstance(v, list) and all(isinstance(i, scalar) for i in v))
+            for v in facts.values()):
+        raise DomainError("invalid_type", field="facts", expected=Message("expected_object"))
+    return facts
+
+
+def _as_of_from(raw: str) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise DomainError("invalid_date", field="as_of") from None
 
 
 def _current_rule(clause):
@@ -107,15 +129,13 @@ def application_new(request):
     if clause is None or not clause.evaluated:
         raise Http404
     try:
-        facts = json.loads(source.get("facts") or "{}")
-    except ValueError:
-        facts = None
-    if not isinstance(facts, dict):
-        messages.error(request, _("The facts from the check could not be read; please check again."))
-        return redirect("checker:check")
-    as_of = source.get("as_of") or ""
+        facts = _facts_from(source.get("facts") or "{}")
+        as_of = _as_of_from(source.get("as_of") or "")
+    except DomainError as exc:  # a link or form someone edited by hand: say what is wrong, 400
+        field = f" ({exc.field})" if exc.field else ""
+        return render(request, "400.html", {"message": f"{exc.message}{field}"}, status=400)
     context = {"clause": clause, "rule": _current_rule(clause), "facts_json": json.dumps(facts, ensure_ascii=False),
-               "fact_rows": _fact_rows(facts), "as_of": as_of, "form": source,
+               "fact_rows": _fact_rows(facts), "as_of": as_of.isoformat() if as_of else "", "form": source,
                "idempotency_key": source.get("idempotency_key") or uuid.uuid4().hex}
     if request.method == "POST":
         try:
@@ -124,7 +144,7 @@ def application_new(request):
                 actor=request.user, clause_code=clause.code, facts=facts,
                 amount_requested_yuan=int(amount) if amount else None,
                 description=source.get("description", ""), achievement_key=source.get("achievement_key", ""),
-                as_of=dt.date.fromisoformat(as_of) if as_of else None, idempotency_key=context["idempotency_key"],
+                as_of=as_of, idempotency_key=context["idempotency_key"],
             )
         except ValueError:
             messages.error(request, _("The amount must be a whole number of yuan."))
