@@ -28,6 +28,18 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # The project's apps first: their translations and templates win over Django's own (admin translates
+    # "Filter" as 过滤器; the cases page says 筛选).
+    "accounts",
+    "jobs",
+    "notifications",
+    "catalogue",
+    "rules",
+    "programmes",
+    "eligibility",
+    "library",
+    "subsidies",
+    "carriers",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,16 +51,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the portal needs no CDN
     "axes",  # failed sign-ins counted per username and address; locked for a while after too many
-    "accounts",
-    "jobs",
-    "notifications",
-    "catalogue",
-    "rules",
-    "programmes",
-    "eligibility",
-    "library",
-    "subsidies",
-    "carriers",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     # Work that nobody finished (a worker died, a message was lost) is queued again.
     "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
+    "evaluations-sweep": {"task": "subsidies.tasks.sweep_evaluations", "schedule": float(PORTAL_SWEEP_SECONDS)},
     # Each bureau head's digest of the bureau's applications past their time limit (once per head per day).
     "overdue-digest": {"task": "subsidies.tasks.send_overdue_digests",
                        "schedule": float(PORTAL_OVERDUE_DIGEST_SECONDS) if PORTAL_OVERDUE_DIGEST_SECONDS

@@ -6,6 +6,7 @@ import datetime as dt
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -14,8 +15,6 @@ from rest_framework.views import APIView
 from accounts.permissions import IsApplicant, IsApplicantOrOfficerOrAdmin, IsBureauOfficer
 from policy_portal.errors import ErrorSerializer
 from policy_portal.exceptions import DomainError, NotAllowed, NotFound
-from rest_framework.pagination import LimitOffsetPagination
-
 from policy_portal.pagination import get_paginated_response
 
 from . import limits

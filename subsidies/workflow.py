@@ -20,7 +20,6 @@ from django.utils.functional import lazy
 
 from accounts.selectors import bureau_of, organisation_of
 from catalogue import display
-from policy_portal.celery import queue
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 from rules.models import ClauseRule
 
@@ -28,10 +27,10 @@ from . import limits, notices
 from .hooks import application_approved
 from .models import Appeal, Application, Evaluation
 from .models.applications import Stage, Status
+from .outbox import queue_evaluations
 from .routing import route_for
 from .terms import check_amount, current_rule, other_bureaus
 
-EVALUATE = "subsidies.tasks.evaluate_application"
 
 OWNER = "owner"  # a member of the applicant organisation
 OFFICER = "officer"  # an officer of the acting bureau
@@ -196,8 +195,9 @@ def move_to_bureau(step: Step) -> None:
 def evaluate(trigger: str) -> Callable[[Step], None]:
     """Evaluate the stated facts with the current rule version once the transaction commits."""
     def enqueue(step: Step) -> None:
+        # The pending row is the durable record (subsidies.outbox): written here, sent after commit, swept if lost.
         evaluation = Evaluation.objects.create(application=step.app, as_of=step.app.as_of, trigger=trigger)
-        transaction.on_commit(lambda: queue(EVALUATE, evaluation.pk))
+        transaction.on_commit(lambda: queue_evaluations([evaluation.pk]))
 
     return enqueue
 

@@ -143,6 +143,9 @@ class ApplicationEvent(models.Model):
 class Evaluation(models.Model):
     """The engine's answer for an application, with the rule version and day it used.
 
+    A pending row is the durable record of work to do: it is written in the transaction that calls for the
+    evaluation (a submission), queued after commit, and queued again by the sweeper if it waits too long.
+
     It stores what a replay needs and what cannot be recomputed: the version, the day, the outcome,
     the applied clause's group outcomes (`groups_met`: true, false or null per condition group) and a
     digest of the facts evaluated. The trace and the full check answer are rebuilt on read from the
@@ -169,10 +172,15 @@ class Evaluation(models.Model):
     facts_digest = models.CharField(max_length=16, blank=True, help_text=_("SHA-256 (first 16 hex) of the facts evaluated."))
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Last handed to the broker; the sweeper queues again what waits too long."))
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["application", "-created_at"], name="evaluation_latest_idx")]
+        indexes = [
+            models.Index(fields=["application", "-created_at"], name="evaluation_latest_idx"),
+            models.Index(fields=["queued_at"], name="evaluation_pending_idx", condition=models.Q(state="pending")),
+        ]
 
     @cached_property
     def trace(self) -> list[dict]:

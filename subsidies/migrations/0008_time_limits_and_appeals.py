@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0004_bureau_head'),
         ('catalogue', '0003_clause_combination_document_latest'),
-        ('subsidies', '0006_evaluation_stores_what_replays'),
+        ('subsidies', '0007_evaluation_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
