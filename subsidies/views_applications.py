@@ -27,6 +27,7 @@ from policy_portal.parsers import load_json
 from rules.models import ClauseRule, Fact
 from rules.selectors import current_version
 
+from . import limits
 from .models.applications import Stage, Status
 from .selectors_applications import (
     allowed_actions,
@@ -39,6 +40,7 @@ from .selectors_applications import (
     consultations_to_answer,
 )
 from .services import application_create, application_transition
+from .services.appeals import application_appeal
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
 from .workflow import ACTIONS
@@ -86,6 +88,15 @@ def _as_of_from(raw: str) -> dt.date | None:
         raise DomainError("invalid_date", field="as_of") from None
 
 
+def _time_left(app) -> tuple[int | None, bool, int]:
+    """(working days left, overdue, working days late) of an application a bureau still has to act on."""
+    if app.status not in limits.RUNNING or app.due_on is None:
+        return None, False, 0
+    left = limits.working_days_left(app.due_on)
+    overdue = limits.is_overdue(app)
+    return left, overdue, max(-left, 1) if overdue else 0
+
+
 def _current_rule(clause):
     return ClauseRule.objects.filter(version=current_version(), clause=clause).select_related("lead_bureau").first()
 
@@ -101,6 +112,10 @@ def application_list(request):
         "district": request.GET.get("district", "").strip()[:40] or None,
         "q": request.GET.get("q", "").strip()[:100] or None,
         "changed": request.GET.get("changed") == "1",
+        "overdue": request.GET.get("overdue") == "1",
+        # officers work through their queue by the time limit (办理时限); applicants see their newest first
+        "sort": request.GET.get("sort") if request.GET.get("sort") in ("due", "newest")
+        else ("due" if role == Role.OFFICER else "newest"),
     }
     if filters["status"] not in (None, *Status.values):
         filters["status"] = None
@@ -110,6 +125,8 @@ def application_list(request):
         except ValueError:
             filters[key] = None
     page = Paginator(application_queue(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    for app in page.object_list:
+        app.days_left, app.overdue, app.late = _time_left(app)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "applications/list.html", {
@@ -195,7 +212,15 @@ def application_page(request, pk: int):
         "to_answer": consultations_to_answer(request.user, app),
         "is_district_stage": app.stage == Stage.DISTRICT,
         "history": _history(app),
+        "time": _time(app),
     })
+
+
+def _time(app) -> dict:
+    left, overdue, late = _time_left(app)
+    return {"due_on": app.due_on if left is not None else None, "days_left": left, "overdue": overdue, "late": late,
+            "expected": limits.expected_decision_on(app),
+            "appeal_until": limits.appeal_deadline(app) if app.status == Status.REJECTED else None}
 
 
 DONE = {"submit": gettext_lazy("Submitted. The responsible bureau has been notified.")}
@@ -207,7 +232,11 @@ def application_act(request, pk: int):
     application_or_404(request.user, pk)
     action = request.POST.get("action", "")
     try:
-        if action == "consult":
+        if action == "appeal":
+            application_appeal(actor=request.user, application_id=pk, reason=request.POST.get("reason", ""),
+                               files=request.FILES.getlist("files"))
+            messages.success(request, _("Your appeal has been sent to another officer of the bureau."))
+        elif action == "consult":
             application_consult(actor=request.user, application_id=pk, bureau=request.POST.get("bureau", ""),
                                 question=request.POST.get("question", ""))
             messages.success(request, _("The bureau has been consulted."))
