@@ -14,6 +14,7 @@ from collections import Counter
 from rest_framework.authtoken.models import Token
 
 from catalogue.models import Clause
+from notifications.models import Notification
 from subsidies.models import Application, Evaluation
 from subsidies.models.applications import Status
 from tests.factories import STANDARD_FACTS, applicant
@@ -104,3 +105,6 @@ def test_every_submission_is_evaluated_exactly_once_while_web_and_worker_process
     assert statuses == Counter({Status.SUBMITTED: SUBMISSIONS})
     assert set(per_app.values()) == {1} and len(per_app) == SUBMISSIONS
     assert json.dumps(sorted(per_app)) == json.dumps(sorted(ids))
+    # The receipt is written with the submission and keyed by its event: one per submission, however often retried.
+    receipts = Counter(Notification.objects.filter(kind="application.received").values_list("recipient_id", "url"))
+    assert len(receipts) == SUBMISSIONS and set(receipts.values()) == {1}
