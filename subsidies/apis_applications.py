@@ -184,7 +184,7 @@ class ApplicationListApi(APIView):
     )
     def post(self, request):
         if not IsApplicant().has_permission(request, self):
-            raise NotAllowed("not_applicant", "Only applicant organisations can apply.")
+            raise NotAllowed("not_applicant")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -321,7 +321,7 @@ class AttachmentListApi(APIView):
         application_or_404(request.user, pk)
         upload = request.FILES.get("file")
         if upload is None:
-            raise DomainError("required", "Attach a file in the field 'file'.", "file")
+            raise DomainError("required", field="file")
         attachment = attachment_add(actor=request.user, application_id=pk, upload=upload)
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -334,7 +334,7 @@ class AttachmentDownloadApi(APIView):
         app = application_or_404(request.user, pk)
         attachment = next((a for a in app.attachments.all() if a.pk == attachment_id), None)
         if attachment is None:
-            raise NotFound("not_found", "No such attachment.")
+            raise NotFound("not_found")
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
 

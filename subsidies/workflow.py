@@ -53,13 +53,13 @@ def acting_bureau_id(app: Application) -> int | None:
 def owner_check(actor, app: Application) -> None:
     organisation = organisation_of(actor)
     if organisation is None or organisation.pk != app.organisation_id:
-        raise NotAllowed("not_owner", "Only the applicant organisation can do this.")
+        raise NotAllowed("not_owner")
 
 
 def officer_check(actor, app: Application) -> None:
     bureau = bureau_of(actor)
     if bureau is None or bureau.pk != acting_bureau_id(app):
-        raise NotAllowed("not_your_bureau", "Only an officer of the bureau handling this application can do this.")
+        raise NotAllowed("not_your_bureau")
 
 
 def reviewer_check(actor, app: Application) -> None:
@@ -79,7 +79,7 @@ def amount_stated(app: Application) -> None:
     """A ceiling or an equity investment: the applicant states the amount requested before submitting."""
     rule = current_rule(app.clause)
     if rule.amount_kind in (ClauseRule.AmountKind.CAP, ClauseRule.AmountKind.EQUITY) and not app.amount_requested_yuan:
-        raise DomainError("amount_required", "State the amount requested (at most the cap).", "amount_requested_yuan")
+        raise DomainError("amount_required", field="amount_requested_yuan")
 
 
 def achievement_not_yet_supported(app: Application) -> None:
@@ -87,22 +87,19 @@ def achievement_not_yet_supported(app: Application) -> None:
     if app.achievement_key and Application.objects.filter(
         achievement_key=app.achievement_key, status=Status.APPROVED
     ).exclude(pk=app.pk).exists():
-        raise Conflict("achievement_already_supported",
-                       "This achievement has already been supported (就新、不重复: one achievement is supported once).",
-                       "achievement_key", achievement=app.achievement_key)
+        raise Conflict("achievement_already_supported", field="achievement_key", achievement=app.achievement_key)
 
 
 def not_at_district_stage(app: Application) -> None:
     """IIC-12 第十二条: the district 主管单位 recommends to 市发展改革委; it does not pass the application elsewhere."""
     if app.stage == Stage.DISTRICT:
-        raise DomainError("not_reassignable", "Applications under district review are not reassigned.", "to_bureau")
+        raise DomainError("not_reassignable", field="to_bureau")
 
 
 def another_bureau(app: Application) -> None:
     """The clause names a responsible bureau other than the one handling the application."""
     if not other_bureaus(app.clause, app.bureau_id):
-        raise Conflict("no_other_bureau", f"{app.clause.code} names no other responsible bureau.", None,
-                       clause=app.clause.code)
+        raise Conflict("no_other_bureau", clause=app.clause.code)
 
 
 def within_appeal_limit(app: Application) -> None:
@@ -184,10 +181,9 @@ def move_to_bureau(step: Step) -> None:
     app = step.app
     allowed = other_bureaus(app.clause, app.bureau_id)
     if step.to_bureau and step.to_bureau == app.bureau.short_name_zh:
-        raise DomainError("same_bureau", "The application is already with that bureau.", "to_bureau")
+        raise DomainError("same_bureau", field="to_bureau")
     if step.to_bureau not in allowed:
-        raise DomainError("invalid_bureau", f"Choose one of the clause's other bureaus: {', '.join(allowed)}.",
-                          "to_bureau", bureaus=list(allowed))
+        raise DomainError("invalid_bureau", field="to_bureau", bureaus=list(allowed))
     step.data.update(from_bureau=app.bureau.short_name_zh, to_bureau=step.to_bureau)
     app.bureau = allowed[step.to_bureau]
 
@@ -291,8 +287,7 @@ def _wrong_state(action: Action, app: Application) -> Conflict:
     last = max(app.events.all(), key=lambda e: (e.created_at, e.pk), default=None)
     by = last.actor.username if last and last.actor else "—"
     at = f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M}" if last else "—"
-    fallback = f"Cannot {action.name} an application that is {app.get_status_display()} (last changed by {by} at {at})."
-    return Conflict(action.wrong_state, fallback, "status", action=_label(action), status=Status(app.status).label,
+    return Conflict(action.wrong_state, field="status", action=_label(action), status=Status(app.status).label,
                     by=by, at=at)
 
 
@@ -342,14 +337,14 @@ def edit_check(actor, app: Application) -> None:
     """Editing an application or attaching files: its organisation, while it is a draft or returned."""
     owner_check(actor, app)
     if app.status not in EDITABLE:
-        raise Conflict("not_editable", "Only drafts and returned applications can be changed.", "status")
+        raise Conflict("not_editable", field="status")
 
 
 def consult_check(actor, app: Application) -> None:
     """Consulting a co-responsible bureau: the acting officer of an open application whose clause names another."""
     officer_check(actor, app)
     if app.status not in OPEN:
-        raise Conflict("not_open", "Only open applications are consulted on.", "status", status=Status(app.status).label)
+        raise Conflict("not_open", field="status", status=Status(app.status).label)
     another_bureau(app)
 
 
@@ -357,9 +352,9 @@ def answer_check(actor, consultation) -> None:
     """Answering a consultation: an officer of the consulted bureau, once."""
     bureau = bureau_of(actor)
     if bureau is None or bureau.pk != consultation.bureau_id:
-        raise NotAllowed("not_consulted_bureau", "Only an officer of the consulted bureau can answer.")
+        raise NotAllowed("not_consulted_bureau")
     if consultation.answered_at is not None:
-        raise Conflict("already_answered", "This consultation has been answered.", "answer")
+        raise Conflict("already_answered", field="answer")
 
 
 def passes(check: Callable[..., None], *args) -> bool:
