@@ -82,7 +82,7 @@ class Window:
     A clause is rolling (常年受理) when an opened call without a closing time covers it, or when no call has
     ever been declared for it (how the portal took applications before calls existed; declaring the first
     call for a clause ends that). Otherwise it takes applications only inside an open call's window.
-    The same rule is enforced by PostgreSQL at commit time (subsidies migration 0007).
+    The same rule is enforced by PostgreSQL at commit time (subsidies migration 0010).
     """
 
     def __init__(self, *, call: Call | None, rolling: bool, upcoming: Call | None = None, closed: Call | None = None):

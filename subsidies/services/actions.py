@@ -14,14 +14,14 @@ from ..workflow import ACTIONS, Step, call_open
 from .applications import _event, _get_for_update
 
 
-CALL_OPEN_AT_COMMIT = "application_submitted_while_call_open"  # subsidies migration 0008
+CALL_OPEN_AT_COMMIT = "application_submitted_while_call_open"  # subsidies migration 0010
 
 
 def application_transition(*, actor, application_id, action: str, **kwargs) -> Application:
     """Take one declared action (submit, decide, return, recommend, reassign, withdraw, resubmit …) if its check allows.
 
     When this is the outermost transaction, PostgreSQL checks at COMMIT that a submitted application's call is
-    still open then (migration 0008); a commit it refuses rolls back whole and is answered like the early check.
+    still open then (migration 0010); a commit it refuses rolls back whole and is answered like the early check.
     """
     try:
         with transaction.atomic():
@@ -33,8 +33,7 @@ def application_transition(*, actor, application_id, action: str, **kwargs) -> A
         with connection.cursor() as cursor:  # the database's clock decided; say what it saw
             cursor.execute("SELECT clock_timestamp()")
             call_open(app, at=cursor.fetchone()[0])
-        raise Conflict("call_closed", "The call for this clause has closed.", "clause", clause=app.clause.code,
-                       closes_at="—") from None
+        raise Conflict("call_closed", field="clause", clause=app.clause.code, closes_at="—") from None
 
 
 def _transition(
@@ -43,18 +42,17 @@ def _transition(
 ) -> Application:
     declared = ACTIONS.get(action)
     if declared is None:
-        raise DomainError("unknown_action", f"Unknown action {action!r}.", "action", action=str(action)[:40])
+        raise DomainError("unknown_action", field="action", action=str(action)[:40])
     app = _get_for_update(application_id)
     declared.check_actor(actor, app)
     if declared.repeated is not None and declared.repeated(app):
         return app  # submitting twice is one submission
     if expected_lock_version is not None and expected_lock_version != app.lock_version:
-        raise Conflict("stale", "Someone else changed this application meanwhile; reload it and decide again.",
-                       "lock_version")
+        raise Conflict("stale", field="lock_version")
     declared.check(actor, app)
     reason = (reason or "").strip()
     if declared.reason_required and not reason:
-        raise DomainError("reason_required", "Give a reason.", "reason")
+        raise DomainError("reason_required", field="reason")
     step = Step(declared, actor, app, reason, amount_approved_yuan, to_bureau)
     from_status = app.status
     for change in declared.changes:
@@ -66,9 +64,9 @@ def _transition(
         with transaction.atomic():
             app.save()
     except IntegrityError:  # the database's own guard of 就新、不重复, for two approvals racing
-        raise Conflict("achievement_already_supported", "This achievement has already been supported (就新、不重复).",
-                       "achievement_key", achievement=app.achievement_key) from None
-    _event(app, actor=actor, action=declared.name, from_status=from_status, reason=reason, data=step.data)
+        raise Conflict("achievement_already_supported", field="achievement_key", achievement=app.achievement_key) from None
+    step.event = _event(app, actor=actor, action=declared.name, from_status=from_status, reason=reason,
+                        data={k: v for k, v in step.data.items() if not k.startswith("_")})
     for effect in declared.effects:
         effect(step)
     return app

@@ -27,13 +27,19 @@ def attachment_add(*, actor, application_id, upload, material_id: int | None = N
         call = call_for(app)
         material = next((m for m in (call.materials.all() if call else []) if m.pk == material_id), None)
         if material is None:
-            raise DomainError("unknown_material", "This is not one of the call's materials.", "material")
+            raise DomainError("unknown_material", field="material")
     if upload.size > MAX_BYTES:
-        raise DomainError("file_too_large", f"At most {MAX_BYTES // (1024 * 1024)} MB per file.", "file")
+        raise DomainError("file_too_large", field="file", limit_mb=MAX_BYTES // (1024 * 1024))
     if material is None and app.attachments.count() >= MAX_PER_APPLICATION:
-        raise DomainError("too_many_files", f"At most {MAX_PER_APPLICATION} files per application.", "file")
+        raise DomainError("too_many_files", field="file", limit=MAX_PER_APPLICATION)
+    return store_file(app, upload, actor=actor, material=material)
+
+
+def store_file(app, upload, *, actor, appeal=None, material=None, field: str = "file") -> Attachment:
+    """Check the file's content against its type (a material's own types), store it with its digest, record the
+    event. A material's new file replaces its earlier one."""
     allowed = {e: EXTENSIONS[e] for e in material.extensions if e in EXTENSIONS} if material else None
-    content_type = sniff(upload, "file", allowed or None)
+    content_type = sniff(upload, field, allowed or None)
     replaced = list(app.attachments.filter(material=material)) if material else []
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -41,12 +47,12 @@ def attachment_add(*, actor, application_id, upload, material_id: int | None = N
     upload.seek(0)
     name = shortened(upload.name)
     attachment = Attachment(application=app, original_name=name, content_type=content_type, material=material,
-                            size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor)
+                            size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor, appeal=appeal)
     attachment.file.save(name, upload, save=False)
     attachment.save()
     for old in replaced:
         old.delete()  # the stored file stays: the history names it, and storage is cleaned apart
-    data = {"file": attachment.original_name}
+    data = {"file": attachment.original_name, **({"appeal": appeal.pk} if appeal else {})}
     if material is not None:
         data.update(material=material.name_zh, replaced=[old.original_name for old in replaced])
     _event(app, actor=actor, action="attach", from_status=app.status, data=data)
