@@ -168,6 +168,7 @@ REST_FRAMEWORK = {
         "eligibility": env.str("PORTAL_CHECK_RATE", default="120/min"),
         "login": env.str("PORTAL_LOGIN_RATE", default="20/min"),
         "register": env.str("PORTAL_REGISTER_RATE", default="10/hour"),
+        "objection": env.str("PORTAL_OBJECTION_RATE", default="5/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -224,6 +225,11 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # and still not done (at-least-once delivery: a lost message costs at most this long).
 PORTAL_SWEEP_SECONDS = env.int("PORTAL_SWEEP_SECONDS", default=60)
 PORTAL_STALE_SECONDS = env.int("PORTAL_STALE_SECONDS", default=600)
+
+# An organisation's total support from FIM (004) in one year, in yuan; 0: no cap. The approval refuses beyond it.
+PORTAL_FIM_CAP_PER_ORGANISATION_YUAN = env.int("PORTAL_FIM_CAP_PER_ORGANISATION_YUAN", default=0)
+# 公示: the publicity period in working days, and how many objections one address may lodge per hour.
+PORTAL_PUBLICITY_WORKING_DAYS = env.int("PORTAL_PUBLICITY_WORKING_DAYS", default=5)
 
 # Celery beat: reminders once a day at 08:30 Beijing time.
 from celery.schedules import crontab  # noqa: E402

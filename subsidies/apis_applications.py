@@ -200,8 +200,12 @@ class ApplicationDecideApi(APIView):
         amount_approved_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
         lock_version = serializers.IntegerField(required=False, min_value=0)
+        override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                                help_text="approve: a bureau head's reason to go beyond the budget")
 
-    @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer, summary="Approve, reject or return")
+    @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer, summary="Approve, reject or return",
+                   description="approve is refused with over_budget (the remaining budget in 万元) unless a bureau head "
+                               "gives override_reason, and with over_yearly_cap beyond an organisation's yearly FIM cap.")
     def post(self, request, pk: int):
         application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
@@ -210,6 +214,7 @@ class ApplicationDecideApi(APIView):
         application_transition(
             actor=request.user, application_id=pk, action=v["decision"], reason=v.get("reason", ""),
             amount_approved_yuan=v.get("amount_approved_yuan"), expected_lock_version=v.get("lock_version"),
+            override_reason=v.get("override_reason", ""),
         )
         return _detail_response(request, pk)
 
@@ -226,6 +231,8 @@ class ApplicationActionApi(APIView):
                                                         help_text="approve: by default the amount requested")
         to_bureau = serializers.CharField(required=False, max_length=40, help_text="reassign: the bureau's short name")
         lock_version = serializers.IntegerField(required=False, min_value=0)
+        override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                                help_text="approve: a bureau head's reason to go beyond the budget")
 
     @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer,
                    description="Refused with the code of the action's check (not_owner, not_your_bureau, "
@@ -238,7 +245,8 @@ class ApplicationActionApi(APIView):
         v = data.validated_data
         app = application_transition(actor=request.user, application_id=pk, action=self.action_name,
                                      reason=v.get("reason", ""), amount_approved_yuan=v.get("amount_approved_yuan"),
-                                     to_bureau=v.get("to_bureau"), expected_lock_version=v.get("lock_version"))
+                                     to_bureau=v.get("to_bureau"), expected_lock_version=v.get("lock_version"),
+                                     override_reason=v.get("override_reason", ""))
         if application_detail(request.user, pk) is None:
             # Handed over (reassigned): the caller no longer sees it, so only the summary comes back.
             return Response(ApplicationSummarySerializer(app).data)

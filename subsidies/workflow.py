@@ -27,6 +27,7 @@ from rules.models import ClauseRule
 from .hooks import application_approved
 from .models import Application, Evaluation
 from .models.applications import Stage, Status
+from .money import clear_decision, commit_budget, release_budget, within_yearly_cap
 from .routing import route_for
 from .terms import check_amount, current_rule, other_bureaus
 
@@ -112,6 +113,7 @@ class Step:
     amount_approved_yuan: int | None = None
     to_bureau: str | None = None
     data: dict = field(default_factory=dict)
+    override_reason: str = ""  # approve: a bureau head's reason to go beyond the budget
 
 
 def route(step: Step) -> None:
@@ -250,7 +252,8 @@ ACTIONS: dict[str, Action] = {
                "开始审核", "Start review"),
         Action("approve", OFFICER, OPEN, Status.APPROVED, "批准", "Approve", primary=True,
                stages=frozenset({Stage.SINGLE, Stage.CITY}), conditions=(achievement_not_yet_supported,),
-               changes=(approve_amount, decided), effects=(announce_approval, notify("approve"))),
+               changes=(approve_amount, decided),
+               effects=(within_yearly_cap, commit_budget, announce_approval, notify("approve"))),
         Action("reject", OFFICER, OPEN, Status.REJECTED, "不予支持", "Reject", reason_required=True,
                changes=(decided,), effects=(notify("reject"),)),
         Action("return", OFFICER, OPEN, Status.RETURNED, "退回修改", "Return for changes", reason_required=True,
@@ -261,6 +264,15 @@ ACTIONS: dict[str, Action] = {
         Action("reassign", OFFICER, OPEN, None, "转办", "Reassign", reason_required=True,
                conditions=(not_at_district_stage, another_bureau), changes=(move_to_bureau,),
                effects=(notify("reassign"),)),
+    )
+}
+# Actions no page or API offers: another service takes them (application_transition(..., internal=True)).
+INTERNAL_ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        # 公示: an objection upheld takes the approval back to review (payments.services), releasing the budget.
+        Action("reopen", OFFICER, frozenset({Status.APPROVED}), Status.UNDER_REVIEW, "重新审核", "Back to review",
+               reason_required=True, changes=(clear_decision,), effects=(release_budget,)),
     )
 }
 DECISIONS = ("approve", "reject", "return")  # also taken together through the API's decide endpoint
