@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "library",
     "subsidies",
     "carriers",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -239,4 +240,6 @@ CELERY_BEAT_SCHEDULE = {
     # Work that nobody finished (a worker died, a message was lost) is queued again.
     "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
+    # 公示 periods that ended: entries with no open objection become final (idempotent), hourly.
+    "publicity-finalise": {"task": "payments.tasks.finalise_publicity", "schedule": crontab(minute=5)},
 }

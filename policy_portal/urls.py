@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("rules.urls_api")),
     path("api/v1/", include("notifications.urls_api")),
     path("api/v1/", include("programmes.urls_api")),
+    path("api/v1/", include("payments.urls_api")),
     path("", include("accounts.urls")),
     path("", include("accounts.urls_registration")),
     path("", include("notifications.urls")),
