@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls_registration")),
     path("", include("notifications.urls")),
     path("", include("programmes.urls")),
+    path("", include("payments.urls")),
     path("", include("subsidies.urls_applications")),
     path("", include("carriers.urls")),
     path("", include("rules.urls")),
