@@ -8,12 +8,15 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from notifications.kinds import Kind, register_kind
+        from policy_portal.demo import register_seeder
         from policy_portal.messages import register
 
         from . import tasks  # noqa: F401 - register the beat task
+        from .demo import seed
         from .messages import MESSAGES
 
         register(MESSAGES)
+        register_seeder(60, "payments", seed)
         register_kind(Kind("payments.objection", _("Objections to a publicity list"),
                            _("An objection to %(organisation)s in %(title)s")))
         register_kind(Kind("payments.final", _("Publicity over, payment ordered"),
