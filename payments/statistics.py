@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from policy_portal.exceptions import DomainError
 from subsidies.models import Application
@@ -48,7 +49,9 @@ def statistics(*, group_by: str = "clause", year: int | None = None, measure: in
     paid = Instalment.objects.filter(status__in=PAID)
     if year:
         start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-        apps = apps.filter(submitted_at__date__gte=start, submitted_at__date__lt=end)
+        zone = timezone.get_current_timezone()  # a range on the column itself: no per-row time-zone conversion
+        apps = apps.filter(submitted_at__gte=dt.datetime(year, 1, 1, tzinfo=zone),
+                           submitted_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=zone))
         paid = paid.filter(paid_on__gte=start, paid_on__lt=end)
     if measure:
         apps = apps.filter(clause__measure__number=measure, clause__measure__document__code="FIM")
