@@ -10,6 +10,8 @@ urlpatterns = [
     path("publicity/<int:pk>/", views.publicity_page, name="publicity-detail"),
     path("publicity/<int:pk>/objections/", views.objection_lodge_view, name="objection-lodge"),
     path("publicity/<int:pk>/objections/<int:objection_id>/answer/", views.objection_answer_view, name="objection-answer"),
+    path("publicity/<int:pk>/objections/<int:objection_id>/files/<int:file_id>/", views.objection_file,
+         name="objection-file"),
     path("payments/", views.payments_page, name="payments"),
     path("payments/<int:pk>/act/", views.payment_act, name="payment-act"),
     path("statistics/", views.statistics_page, name="statistics"),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from subsidies.models.applications import Status
 
 from . import exports, selectors, services
 from .apis import AddressThrottle
-from .models import PublicityList
+from .models import ObjectionFile, PublicityList
 from .statistics import GROUPS, statistics, totals
 
 
@@ -95,6 +95,17 @@ def objection_lodge_view(request, pk: int):
     else:
         messages.success(request, _("Your objection is received; the bureau will answer it."))
     return redirect("payments:publicity-detail", pk=pk)
+
+
+@login_required
+def objection_file(request, pk: int, objection_id: int, file_id: int):
+    """An objection's evidence, for the list's bureau only (it may name people)."""
+    publicity = selectors.publicity_get(pk)
+    stored = ObjectionFile.objects.filter(pk=file_id, objection_id=objection_id, objection__publicity_id=pk).first()
+    if publicity is None or stored is None or not selectors.may_answer(request.user, publicity):
+        raise Http404
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name,
+                        content_type=stored.content_type)
 
 
 @login_required

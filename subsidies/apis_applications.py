@@ -17,6 +17,7 @@ from policy_portal.pagination import get_paginated_response
 
 from .models import Application
 from .selectors_applications import allowed_actions, application_detail, application_or_404, application_queue
+from .money import support_left_yuan
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
@@ -94,6 +95,8 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     attachments = AttachmentSerializer(many=True)
     consultations = ConsultationSerializer(many=True)
     allowed_actions = serializers.SerializerMethodField()
+    support_left_yuan = serializers.SerializerMethodField(
+        help_text="What the organisation has left this year under the yearly cap on FIM support; null: no cap.")
 
     @extend_schema(responses=EvaluationSerializer(allow_null=True))
     def get_evaluation(self, app) -> dict | None:
@@ -102,6 +105,9 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
 
     def get_allowed_actions(self, app) -> list[str]:
         return allowed_actions(self.context["request"].user, app)
+
+    def get_support_left_yuan(self, app) -> int | None:
+        return support_left_yuan(app.organisation_id)
 
 
 def _detail_response(request, app_id, code=status.HTTP_200_OK):

@@ -184,12 +184,13 @@ def application_page(request, pk: int):
 
 def _money(user, app, actions) -> dict:
     """Before approving: the budget left for the year and what the organisation has left under the yearly cap."""
-    if "approve" not in actions:
-        return {}
     year = timezone.localdate().year
+    left = {"support_left_yuan": support_left_yuan(app.organisation_id, year)}
+    if "approve" not in actions:
+        return left
     budget = budget_for(app.clause, year)
-    return {"budget_remaining_yuan": budget.remaining_yuan if budget else None,
-            "support_left_yuan": support_left_yuan(app.organisation_id, year), "may_override": is_bureau_head(user)}
+    return {**left, "budget_remaining_yuan": budget.remaining_yuan if budget else None,
+            "may_override": is_bureau_head(user)}
 
 
 DONE = {"submit": gettext_lazy("Submitted. The responsible bureau has been notified.")}

@@ -136,3 +136,27 @@ def test_twenty_approvals_at_once_against_a_budget_that_fits_ten_approve_exactly
     assert sorted(results) == ["ok"] * 10 + ["over_budget"] * 10
     assert budget.committed_yuan == 3_000_000 and budget.remaining_yuan == 0
     assert type(apps[0]).objects.filter(status=Status.APPROVED).count() == 10
+
+
+@pytest.mark.django_db
+def test_the_approving_officer_sees_the_budget_left_and_the_applicant_what_is_left_under_the_cap():
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    lead, owner = officer("市经济信息委"), applicant()
+    budget_set(actor=lead, measure_number=4, year=YEAR, amount_yuan=2_000_000)
+    app = submitted(owner)
+    officer_page, owner_page = Client(), Client()
+    officer_page.force_login(lead)
+    owner_page.force_login(owner)
+    api = APIClient()
+    api.force_authenticate(owner)
+
+    with override_settings(PORTAL_FIM_CAP_PER_ORGANISATION_YUAN=1_000_000):
+        shown = officer_page.get(f"/applications/{app.pk}/").content.decode()
+        seen = owner_page.get(f"/applications/{app.pk}/").content.decode()
+        detail = api.get(f"/api/v1/applications/{app.pk}/").json()
+
+    assert "200 万元" in shown and 'id="money-left"' in shown
+    assert 'id="support-left"' in seen and "100 万元" in seen
+    assert detail["support_left_yuan"] == 1_000_000

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -46,12 +47,19 @@ def test_the_public_page_escapes_organisation_names_and_takes_an_objection():
     page = Client().get(f"/publicity/{publicity.pk}/").content.decode()
     listing = Client().get("/publicity/").content.decode()
     posted = Client().post(f"/publicity/{publicity.pk}/objections/", {
-        "entry": entry.pk, "name": "<b>张</b>", "contact": "138", "reasons": "理由<img src=x onerror=alert(1)>"})
+        "entry": entry.pk, "name": "<b>张</b>", "contact": "138", "reasons": "理由<img src=x onerror=alert(1)>",
+        "files": SimpleUploadedFile("证据.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
     officer_page = logged_in(lead).get(f"/publicity/{publicity.pk}/").content.decode()
+    stored = Objection.objects.get(entry=entry).files.get()
+    path = f"/publicity/{publicity.pk}/objections/{stored.objection_id}/files/{stored.pk}/"
+    downloaded = logged_in(lead).get(path)
+    stranger = logged_in(officer("市科技局")).get(path)
 
     assert "<script>alert" not in page and "&lt;script&gt;" in page and "&lt;i&gt;公示" in listing
     assert posted.status_code == 302 and Objection.objects.filter(entry=entry).count() == 1
     assert "<img src=x" not in officer_page and "&lt;img src=x" in officer_page
+    assert downloaded.status_code == 200 and b"".join(downloaded.streaming_content).startswith(b"%PDF")
+    assert stranger.status_code == 404
 
 
 def test_the_applicant_sees_each_instalment_and_the_officer_records_payment_by_form():
