@@ -200,4 +200,5 @@ def statistics_page(request):
     return render(request, "payments/statistics.html", {
         "rows": rows, "total": total, "group_by": group_by, "groups": labels.items(), "group_label": labels[group_by],
         "year": year, "years": range(this_year, this_year - 6, -1), "measure": measure, "district": district or "",
-        "status": status, "statuses": Status.choices, "chart": chart, "query": query.urlencode()})
+        "status": status, "statuses": Status.choices, "chart": chart, "query": query.urlencode(),
+        "budget_year": year or this_year, "budgets": selectors.budgets(year=year or this_year)})

@@ -30,7 +30,10 @@ def sign_in(page, username):
 
 
 def world():
+    from programmes.budgets import budget_set
+
     lead = officer("市经济信息委", username="jxw")
+    budget_set(actor=lead, measure_number=4, year=timezone.localdate().year, amount_yuan=5_000_000)
     owners = [applicant(OrganisationFactory(district=d, name=f"重庆<em>{d}</em>科技")) for d in ("渝北区", "江北区", "渝中区")]
     apps = []
     for i, owner in enumerate(owners * 2):
@@ -70,6 +73,7 @@ def test_the_statistics_page_draws_the_chart_and_shows_the_databases_totals(page
     assert shown["count_applications"] == 6 and shown["amount_paid_yuan"] == 50_000
     assert list(csv.reader(io.StringIO(export.text().lstrip("\ufeff")))) == table
     assert [row[0] for row in table[1:-1]] == ["江北区", "渝中区", "渝北区"]
+    assert page.locator("#budgets tbody tr").first.inner_text().split()[0] == "FIM-4"
     audit(page, "statistics")
 
 
