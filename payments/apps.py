@@ -21,5 +21,7 @@ class PaymentsConfig(AppConfig):
                            _("An objection to %(organisation)s in %(title)s")))
         register_kind(Kind("payments.final", _("Publicity over, payment ordered"),
                            _("%(reference)s is final after publicity: %(amount_yuan)s will be paid")))
+        register_kind(Kind("payments.reopened", _("Objections upheld in publicity"),
+                           _("An objection to %(reference)s was upheld: the application is under review again")))
         register_kind(Kind("payments.paid", _("Payments made"),
                            _("%(amount_yuan)s paid for %(reference)s: please confirm receipt")))

@@ -176,6 +176,8 @@ def objection_answer(*, actor, objection_id: int, upheld: bool, answer: str) -> 
         app = Application.objects.get(pk=entry.application_id)
         application_transition(actor=actor if role_of(actor) == Role.OFFICER else _any_officer(app),
                                application_id=app.pk, action="reopen", reason=answer, internal=True)
+        notify(recipients=_applicants(app.organisation_id), kind="payments.reopened", key=f"reopened:{objection.pk}",
+               params={"reference": app.reference}, url=f"/applications/{app.pk}/")
     return objection
 
 

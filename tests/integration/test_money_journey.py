@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from notifications.models import Notification
 from payments.models import PaymentOrder, PublicityEntry
 from payments.services import objection_lodge, publicity_finalise
 from policy_portal.exceptions import Conflict
@@ -116,6 +117,7 @@ def test_an_upheld_objection_takes_the_entry_off_and_the_application_back_to_rev
     assert PublicityEntry.objects.get(pk=entry).state == "withdrawn"
     assert client().get(f"/api/v1/publicity/{publicity['id']}/").json()["entries"] == []
     assert figures(budget) == (0, 0, 1_000_000)
+    assert Notification.objects.filter(recipient=owner, kind="payments.reopened").count() == 1
     assert publicity_finalise(today=dt.date.fromisoformat(publicity["ends_on"]) + dt.timedelta(days=1)) == 0
     assert not PaymentOrder.objects.exists()
 
