@@ -14,6 +14,7 @@ from accounts.models import Organisation, Profile, Role
 from programmes.budgets import budget_set
 from subsidies.models import Application
 from subsidies.services import application_create, application_submit, application_transition
+from subsidies.services.appeals import application_appeal
 
 from .models import Instalment, PublicityList
 from .services import instalment_confirm, instalment_pay, objection_lodge, publicity_create, publicity_finalise
@@ -70,6 +71,8 @@ def seed(*, users: dict) -> str:
     resubmitted = act(submitted(owners[4], 280_000, "重新提交"), "return", "请补充牵头单位证明")
     application_transition(actor=owners[4], application_id=resubmitted.pk, action="resubmit")
     act(submitted(owners[1], 150_000, "不予支持"), "reject", "标准尚未正式发布")
+    appealed = act(submitted(owners[3], 180_000, "申请复核"), "reject", "未提供牵头起草证明")
+    application_appeal(actor=owners[3], application_id=appealed.pk, reason="已补充国际标准化组织出具的牵头起草证明")
     withdrawn = submitted(owners[2], 120_000, "撤回")
     application_transition(actor=owners[2], application_id=withdrawn.pk, action="withdraw")
 

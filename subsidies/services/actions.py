@@ -49,7 +49,8 @@ def application_transition(
     except IntegrityError:  # the database's own guard of 就新、不重复, for two approvals racing
         raise Conflict("achievement_already_supported", "This achievement has already been supported (就新、不重复).",
                        "achievement_key", achievement=app.achievement_key) from None
-    _event(app, actor=actor, action=declared.name, from_status=from_status, reason=reason, data=step.data)
+    step.event = _event(app, actor=actor, action=declared.name, from_status=from_status, reason=reason,
+                        data={k: v for k, v in step.data.items() if not k.startswith("_")})
     for effect in declared.effects:
         effect(step)
     return app

@@ -25,7 +25,7 @@ def test_seed_demo_fills_every_state_publicity_and_payments_once():
 
     states = set(Application.objects.values_list("status", flat=True))
     assert states == set(Status.values)
-    assert Application.objects.count() == 11
+    assert Application.objects.count() == 12
     assert set(PublicityList.objects.values_list("status", flat=True)) == {"open", "closed"}
     assert Objection.objects.filter(state="open").count() == 1
     assert PaymentOrder.objects.count() == 2
