@@ -73,6 +73,7 @@ class PublicitySerializer(serializers.Serializer):
 
 class PublicityListApi(APIView):
     permission_classes = [AllowAny]
+    pagination_class = Pagination  # the schema documents the page ({count, next, previous, results})
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=PublicityList.Status.choices, required=False)
@@ -81,7 +82,7 @@ class PublicityListApi(APIView):
         clause = serializers.CharField(max_length=16)
         title = serializers.CharField(max_length=200)
         working_days = serializers.IntegerField(required=False, min_value=1, max_value=30)
-        application_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+        application_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), required=False,
                                                 max_length=1000, help_text="By default all waiting ones.")
 
     @extend_schema(tags=["publicity"], parameters=[FilterSerializer], responses={200: PublicitySerializer(many=True),
@@ -90,7 +91,7 @@ class PublicityListApi(APIView):
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return get_paginated_response(pagination_class=Pagination, serializer_class=PublicitySerializer,
+        return get_paginated_response(pagination_class=self.pagination_class, serializer_class=PublicitySerializer,
                                       queryset=selectors.publicity_lists(**filters.validated_data), request=request,
                                       view=self)
 
@@ -143,7 +144,7 @@ class ObjectionListApi(APIView):
         return [AddressThrottle()] if self.request.method == "POST" else []
 
     class InputSerializer(serializers.Serializer):
-        entry = serializers.IntegerField(min_value=1, help_text="The entry objected to.")
+        entry = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The entry objected to.")
         name = serializers.CharField(max_length=60)
         contact = serializers.CharField(max_length=100, help_text="Telephone or email.")
         reasons = serializers.CharField(max_length=5000)
@@ -222,11 +223,12 @@ class PaymentSerializer(serializers.Serializer):
 
 class PaymentListApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
 
     @extend_schema(tags=["payments"], responses={200: PaymentSerializer(many=True), 401: ErrorSerializer},
                    summary="Payment orders (兑现) with their instalments: the applicant's own, the payer bureau's")
     def get(self, request):
-        return get_paginated_response(pagination_class=Pagination, serializer_class=PaymentSerializer,
+        return get_paginated_response(pagination_class=self.pagination_class, serializer_class=PaymentSerializer,
                                       queryset=selectors.payment_orders(request.user), request=request, view=self)
 
 
@@ -298,6 +300,7 @@ class BudgetSerializer(serializers.Serializer):
 
 class BudgetListApi(APIView):
     permission_classes = [IsAuthenticated, IsOfficerOrAdmin]
+    pagination_class = Pagination
 
     class FilterSerializer(serializers.Serializer):
         year = serializers.IntegerField(required=False, min_value=2020, max_value=2100)
@@ -307,7 +310,7 @@ class BudgetListApi(APIView):
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return get_paginated_response(pagination_class=Pagination, serializer_class=BudgetSerializer,
+        return get_paginated_response(pagination_class=self.pagination_class, serializer_class=BudgetSerializer,
                                       queryset=selectors.budgets(**filters.validated_data), request=request, view=self)
 
 
