@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "library",
     "subsidies",
     "carriers",
+    "matching",
 ]
 
 MIDDLEWARE = [

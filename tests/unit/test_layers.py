@@ -25,6 +25,7 @@ LAYERS = {
     "library": 5,
     "subsidies": 5,
     "carriers": 6,
+    "matching": 7,
 }
 
 
