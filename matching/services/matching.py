@@ -33,7 +33,7 @@ from ..models import ClauseMatching, Match, OrganisationFact
 from ..profile import combine, record_facts
 
 KIND = "matching"
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 250
 NOTIFY_KIND = "matching.new"
 
 
@@ -133,11 +133,11 @@ def _profiles(items: list[int], book: RuleBook) -> dict[int, dict]:
             facts.setdefault(org_id, []).append((fact, value, source, confirmed))
     holders = _register_holders(items)
     out = {}
-    for org in Organisation.objects.filter(pk__in=items).only("pk", "org_type", "district"):
-        base = record_facts(org.org_type, org.district)
-        if org.pk in holders:
-            base.update(facts_from_register(org))
-        out[org.pk] = combine(base, facts.get(org.pk, ())).facts
+    for pk, org_type, district in Organisation.objects.filter(pk__in=items).values_list("pk", "org_type", "district"):
+        base = record_facts(org_type, district)
+        if pk in holders:
+            base.update(facts_from_register(Organisation.objects.get(pk=pk)))
+        out[pk] = combine(base, facts.get(pk, ())).facts
     return out
 
 
@@ -176,11 +176,13 @@ def match_chunk(job: Job, items: list) -> dict:
     in_book = {c.code for c in book.evaluated_clauses}
     profiles = _profiles(items, book)
     users = _recipients(items)
-    existing: dict[tuple[int, str], Match] = {
-        (m.organisation_id, m.clause.code): m
-        for m in Match.objects.filter(organisation_id__in=items).select_related("clause")
-    }
-    created, updated, counts = [], [], {"new": 0, "expired": 0, "matches": 0, "errors": 0}
+    existing: dict[tuple[int, str], Match] = {}
+    held: dict[int, list[Match]] = {}
+    for m in Match.objects.filter(organisation_id__in=items).select_related("clause"):
+        existing[(m.organisation_id, m.clause.code)] = m
+        held.setdefault(m.organisation_id, []).append(m)
+    created, updated, seen = [], [], []  # seen: still matching as before, only its version and day move on
+    counts = {"new": 0, "expired": 0, "matches": 0, "errors": 0}
     for org_id, facts in profiles.items():
         try:
             found = _found(book, facts, as_of)
@@ -197,8 +199,12 @@ def match_chunk(job: Job, items: list) -> dict:
                 created.append(match)
             elif match.status in (Match.Status.DISMISSED, Match.Status.APPLIED, Match.Status.AWARDED):
                 continue
-            else:
+            elif (fresh or match.outcome != outcome or match.missing != missing
+                  or (match.status == Match.Status.NEW and users.get(org_id))):
                 updated.append(match)
+            else:
+                seen.append(match.pk)
+                continue
             match.rule_version, match.outcome, match.missing, match.last_seen = number, outcome, missing, now
             if fresh:
                 counts["new"] += 1
@@ -206,8 +212,9 @@ def match_chunk(job: Job, items: list) -> dict:
                     Match.Status.PROPOSED if proposed else Match.Status.NEW), "", now
             if match.status == Match.Status.NEW and _notify(match, users.get(org_id, []), number):
                 match.status, match.status_changed_at = Match.Status.NOTIFIED, now
-        for (holder, code), match in existing.items():
-            if holder != org_id or code in found or match.status not in Match.ACTIVE:
+        for match in held.get(org_id, ()):
+            code = match.clause.code
+            if code in found or match.status not in Match.ACTIVE:
                 continue
             counts["expired"] += 1
             match.status, match.status_changed_at, match.rule_version = Match.Status.EXPIRED, now, number
@@ -216,7 +223,9 @@ def match_chunk(job: Job, items: list) -> dict:
             updated.append(match)
     Match.objects.bulk_create(created, batch_size=1000)
     Match.objects.bulk_update(updated, ["rule_version", "outcome", "missing", "last_seen", "status", "reason",
-                                        "status_changed_at"], batch_size=1000)
+                                        "status_changed_at"], batch_size=200)
+    if seen:
+        Match.objects.filter(pk__in=seen).update(rule_version=number, last_seen=now)
     return {"changed": counts["new"] + counts["expired"], **counts}
 
 
