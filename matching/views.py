@@ -181,6 +181,64 @@ def import_page(request, pk: int):
                                                     "job": job, "running": running})
 
 
+# ---------------------------------------------------------------- what would make a clause apply
+
+
+def _target_text(change: dict, fact: Fact | None) -> str:
+    target = change["target"]
+    if "from" in target:
+        return _("a date from %(start)s to %(end)s") % {"start": target["from"], "end": target["to"]}
+    if "at_least" in target:
+        return _("at least %(value)s") % {"value": target["at_least"]}
+    if "at_most" in target:
+        return _("at most %(value)s") % {"value": target["at_most"]}
+    if "value" in target:
+        return _value_label(fact, target["value"])
+    if "includes" in target:
+        return _value_label(fact, target["includes"])
+    if target.get("stated"):
+        return _("state it")
+    return str(target.get("pattern", ""))
+
+
+def what_if_page(request):
+    """The check page's near misses link here: per unmet group, the smallest change that would meet it."""
+    import datetime as dt
+    import json
+
+    from django.utils import timezone
+
+    from rules.selectors import current_version, rulebook_for_version
+
+    from .whatif import what_if
+
+    code = request.GET.get("clause", "")
+    try:
+        facts = json.loads(request.GET.get("facts") or "{}")
+        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else timezone.localdate()
+    except ValueError:
+        raise Http404 from None
+    if not isinstance(facts, dict):
+        raise Http404
+    allow = request.GET.get("allow_unchangeable") == "1"
+    try:
+        answer = what_if(rulebook_for_version(current_version()), facts, as_of, code, allow_unchangeable=allow)
+    except DomainError as exc:
+        return render(request, "matching/what_if.html", {"error": exc.message, "code": code}, status=400)
+    labels = {f.code: f for f in Fact.objects.filter(code__in=[c["fact"] for c in answer["changes"]])}
+    english = is_english()
+    changes = [{**c, "label": c["label_en"] if english else c["label_zh"],
+                "message": c["message_en"] if english else c["message_zh"],
+                "current_text": "" if c["current"] is None else _value_label(labels.get(c["fact"]), c["current"]),
+                "target_text": _target_text(c, labels.get(c["fact"]))} for c in answer["changes"]]
+    blocked = [g["message_en"] if english else g["message_zh"] for g in answer["unchangeable"]]
+    query = request.GET.copy()
+    query["allow_unchangeable"] = "1"
+    return render(request, "matching/what_if.html", {
+        "code": code, "answer": answer, "changes": changes, "blocked": blocked, "allow": allow,
+        "allow_query": query.urlencode(), "clause": answer["clause"]})
+
+
 # ---------------------------------------------------------------- officers
 
 

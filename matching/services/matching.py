@@ -69,6 +69,18 @@ def matching_start_all(*, version: RuleVersion | None = None, trigger: str = "fu
                           version=version, trigger=trigger, chunk_size=chunk_size)
 
 
+def matching_daily() -> Job | None:
+    """Every organisation again once a day: windows open and close with the date (the key is the day's)."""
+    try:
+        version = current_version()
+    except DomainError:
+        return None
+    today = _today()
+    ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+    return matching_start(key=f"{KIND}:daily:{today.isoformat()}", organisation_ids=ids, version=version,
+                          trigger="daily", as_of=today)
+
+
 def changed_clauses(book: RuleBook, previous: RuleBook | None) -> set[str] | None:
     """Codes of the clauses added, removed or changed between two books; None when there is no previous one."""
     if previous is None:
