@@ -154,11 +154,11 @@ def _matches_found(job) -> int:
     return sum(c.result.get("matches", 0) for c in job.chunks.all())
 
 
-def phase_full(timeout: float) -> dict:
+def phase_full(timeout: float, chunk_size: int) -> dict:
     from matching.services.matching import matching_start_all
 
     t0 = time.perf_counter()
-    job = matching_start_all(trigger="bench")
+    job = matching_start_all(trigger="bench", chunk_size=chunk_size or None)
     job = _wait(job, timeout)
     seconds = time.perf_counter() - t0
     return {"organisations": job.total, "seconds": round(seconds, 2), "per_second": round(job.total / seconds),
@@ -231,24 +231,27 @@ def main() -> None:
     parser.add_argument("--incremental", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--chunk-size", type=int, default=0, help="default: matching's own (CHUNK_SIZE)")
+    parser.add_argument("--reuse", action="store_true", help="keep the database of the last run: no seeding")
     parser.add_argument("--phase", nargs="+")
     args = parser.parse_args()
     if args.phase:
         _django()
         name, *rest = args.phase
-        result = {"seed": lambda: phase_seed(int(rest[0])), "full": lambda: phase_full(float(rest[0])),
+        result = {"seed": lambda: phase_seed(int(rest[0])), "full": lambda: phase_full(float(rest[0]), int(rest[1])),
                   "incremental": lambda: phase_incremental(int(rest[0]), float(rest[1]))}[name]()
         print(json.dumps(result), flush=True)
         return
 
     env = environment(f"bench-matching-{uuid.uuid4().hex[:8]}")
-    for sql in (f"DROP DATABASE IF EXISTS {DB}", f"CREATE DATABASE {DB}"):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)
-    for command in (["migrate", "--noinput", "-v0"], ["load_policies"]):
-        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    seeded = step(env, "seed", str(args.organisations))
-    print(f"seeded {seeded['organisations']:,} organisations with {seeded['facts']:,} facts in {seeded['seconds']} s",
-          flush=True)
+    if not args.reuse:
+        for sql in (f"DROP DATABASE IF EXISTS {DB}", f"CREATE DATABASE {DB}"):
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)
+        for command in (["migrate", "--noinput", "-v0"], ["load_policies"]):
+            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+        seeded = step(env, "seed", str(args.organisations))
+        print(f"seeded {seeded['organisations']:,} organisations with {seeded['facts']:,} facts in {seeded['seconds']} s",
+              flush=True)
     # What autovacuum does a minute after a bulk load: without statistics the planner scans the facts table
     # for every chunk instead of using its index (0.3 s a chunk instead of 0.01 s).
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DB, "-qc", "ANALYZE"], check=True,
@@ -259,7 +262,7 @@ def main() -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(6)  # the pool starts and connects to the broker
-        full, peak, first, load = sampled(env, worker.pid, "full", str(args.timeout))
+        full, peak, first, load = sampled(env, worker.pid, "full", str(args.timeout), str(args.chunk_size))
         print(f"full re-match: {full['organisations']:,} organisations in {full['seconds']} s "
               f"({full['per_second']:,} organisations/s, {full['chunks']} chunks, {args.workers} worker processes); "
               f"matches found {full['matches']:,}; worker CPU {full['worker_cpu_seconds']} s "

@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -101,22 +101,33 @@ class MyMatchesApi(APIView):
         return Response({"results": [_match_dict(r) for r in selectors.matches_of(organisation_of(request.user))]})
 
 
-class MatchActionApi(APIView):
-    """Apply with one click (a draft pre-filled from the profile), or dismiss a match."""
+class MatchApplyApi(APIView):
+    """Apply with one click: a draft under the match's clause, pre-filled from the profile."""
 
     permission_classes = [IsApplicant]
     parser_classes = [StrictJSONParser]
 
-    @extend_schema(tags=["matching"], operation_id="match_act", request=None,
-                   responses={200: inline_serializer("MatchActed", {"status": serializers.CharField(),
-                                                                     "application": serializers.CharField(allow_null=True)}),
+    @extend_schema(tags=["matching"], operation_id="match_apply", request=None,
+                   responses={200: inline_serializer("MatchApplied", {"status": serializers.CharField(),
+                                                                       "application": serializers.CharField()}),
                               400: ErrorSerializer, 403: ErrorSerializer})
-    def post(self, request, pk: int, action: str):
-        if action == "apply":
-            application = match_apply(actor=request.user, match_id=pk)
-            return Response({"status": "applied", "application": application.reference})
+    def post(self, request, pk: int):
+        application = match_apply(actor=request.user, match_id=pk)
+        return Response({"status": "applied", "application": application.reference})
+
+
+class MatchDismissApi(APIView):
+    """Dismiss a match: the organisation says it is not for them."""
+
+    permission_classes = [IsApplicant]
+    parser_classes = [StrictJSONParser]
+
+    @extend_schema(tags=["matching"], operation_id="match_dismiss", request=None,
+                   responses={200: inline_serializer("MatchDismissed", {"status": serializers.CharField()}),
+                              400: ErrorSerializer, 403: ErrorSerializer})
+    def post(self, request, pk: int):
         match_dismiss(actor=request.user, match_id=pk)
-        return Response({"status": "dismissed", "application": None})
+        return Response({"status": "dismissed"})
 
 
 class ProfileApi(APIView):

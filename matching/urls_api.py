@@ -6,8 +6,8 @@ from . import apis
 urlpatterns = [
     path("eligibility/what-if", apis.WhatIfApi.as_view(), name="api-eligibility-what-if"),
     path("matches/", apis.MyMatchesApi.as_view(), name="api-matches"),
-    path("matches/<int:pk>/apply", apis.MatchActionApi.as_view(), {"action": "apply"}, name="api-match-apply"),
-    path("matches/<int:pk>/dismiss", apis.MatchActionApi.as_view(), {"action": "dismiss"}, name="api-match-dismiss"),
+    path("matches/<int:pk>/apply", apis.MatchApplyApi.as_view(), name="api-match-apply"),
+    path("matches/<int:pk>/dismiss", apis.MatchDismissApi.as_view(), name="api-match-dismiss"),
     path("profile/", apis.ProfileApi.as_view(), name="api-profile"),
     path("lists/preview", apis.ListPreviewApi.as_view(), name="api-list-preview"),
     path("lists/imports/<int:pk>/apply", apis.ListApplyApi.as_view(), name="api-list-apply"),

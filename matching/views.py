@@ -21,7 +21,7 @@ from rules.models import Fact
 from . import selectors
 from .models import ListImport, ListKind, Match, Source
 from .services.applying import clause_matching_set, match_apply, match_dismiss, proposed_awards_confirm
-from .services.lists import _cell_value, _labels, list_import_apply, list_import_discard, list_import_preview
+from .services.lists import cell_value, fact_labels, list_import_apply, list_import_discard, list_import_preview
 from .services.profiles import RECORD_FACTS, effective_profile, profile_facts_declare
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -104,7 +104,7 @@ def profile_page(request):
         try:
             if fact is None:
                 raise DomainError("unknown_fact", field="fact", fact=code)
-            value = _cell_value(fact, _labels(fact), raw) if raw else ""
+            value = cell_value(fact, fact_labels(fact), raw) if raw else ""
             profile_facts_declare(actor=request.user, facts={code: value})
         except DomainError as exc:
             _error(request, exc)

@@ -110,7 +110,7 @@ def parse_date(raw) -> str:
     return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
 
 
-def _labels(fact: Fact) -> dict[str, str]:
+def fact_labels(fact: Fact) -> dict[str, str]:
     out = {}
     for choice in fact.choices or []:
         for key in (choice["value"], choice.get("zh", ""), choice.get("en", "")):
@@ -119,7 +119,7 @@ def _labels(fact: Fact) -> dict[str, str]:
     return out
 
 
-def _cell_value(fact: Fact, labels: dict, raw):
+def cell_value(fact: Fact, labels: dict, raw):
     """The fact's raw value (as the check API takes it) from a cell, or ValueError / FactError."""
     t = fact.type
     if t == FactType.DATE:
@@ -169,7 +169,7 @@ def read_list(kind: ListKind, data: bytes) -> tuple[list[dict], list[dict]]:
             raise DomainError("list_column_missing", field="file", column=column)
         index[column] = header.index(column)
     specs = {code: fact_spec(f) for code, f in facts.items()}
-    labels = {code: _labels(f) for code, f in facts.items()}
+    labels = {code: fact_labels(f) for code, f in facts.items()}
     rows, errors, seen = [], [], {}
     data_rows = [(header_at + 2 + j, r) for j, r in enumerate(table[header_at + 1:]) if not _blank(r)]
     if not data_rows:
@@ -202,7 +202,7 @@ def read_list(kind: ListKind, data: bytes) -> tuple[list[dict], list[dict]]:
                 continue  # an empty cell states nothing
             else:
                 try:
-                    value = _cell_value(facts[target], labels[target], raw)
+                    value = cell_value(facts[target], labels[target], raw)
                     normalise_value(specs[target], value, target)
                 except FactError as exc:
                     error(number, column, DomainError("list_bad_value", fact=facts[target].label_zh, value=str(raw)[:40]))

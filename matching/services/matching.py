@@ -14,7 +14,6 @@ import datetime as dt
 import uuid
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation, Role
@@ -33,7 +32,7 @@ from ..models import ClauseMatching, Match, OrganisationFact
 from ..profile import combine, record_facts
 
 KIND = "matching"
-CHUNK_SIZE = 250
+CHUNK_SIZE = 1000
 NOTIFY_KIND = "matching.new"
 
 
