@@ -14,10 +14,11 @@ class MatchingConfig(AppConfig):
         from notifications.kinds import register_kind
         from policy_portal import messages
         from rules.hooks import ruleset_published
+        from subsidies.hooks import application_approved
 
         from .kinds import KINDS
         from .messages import MESSAGES
-        from .services.matching import KIND, match_chunk, on_ruleset_published
+        from .services.matching import KIND, match_chunk, on_application_approved, on_ruleset_published
         from .services.profiles import on_organisation_saved
 
         messages.register(MESSAGES)
@@ -25,5 +26,7 @@ class MatchingConfig(AppConfig):
             register_kind(kind)
         register_handler(KIND, match_chunk)
         ruleset_published.connect(on_ruleset_published, dispatch_uid="matching.rematch")
+        # Connected after carriers' receiver (INSTALLED_APPS order): the register entry is written first.
+        application_approved.connect(on_application_approved, dispatch_uid="matching.approval")
         # A registration that names the credit code of a prospective organisation claims its imported facts.
         post_save.connect(on_organisation_saved, sender=Organisation, dispatch_uid="matching.claim")

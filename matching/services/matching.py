@@ -116,6 +116,11 @@ def on_ruleset_published(sender, *, version: RuleVersion, previous: RuleVersion 
                    version=version, trigger="publication")
 
 
+def on_application_approved(sender, *, application, **kwargs) -> None:
+    """An approval can enter a carrier in a register (carriers.recognition): what the registers say changed."""
+    matching_start_for(organisation_ids=[application.organisation_id], trigger="approval")
+
+
 # ---------------------------------------------------------------- one chunk
 
 

@@ -101,3 +101,10 @@ def test_the_officers_matching_pages_pass_the_audit(new_page):
     audit(page, "matching-clause")
     page.click("button:has-text(\"确认所选奖励\")")
     expect(page.locator("main")).to_contain_text("奖励已确认")
+
+    # what would make a near miss apply (linked from the check page's near misses)
+    facts = '{"org_type":"enterprise","registered_in_chongqing":false,"future_industry_field":"embodied_ai",' \
+            '"national_single_champion_recognised_on":"2026-05-20","national_single_champion_recognition_type":"reconfirmed"}'
+    page.goto(f"/what-if/?clause=FIM-6.2&as_of=2026-06-01&facts={facts}")
+    expect(page.locator("#what-if-changes")).to_contain_text("首次认定")
+    audit(page, "matching-what-if")

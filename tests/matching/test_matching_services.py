@@ -129,3 +129,19 @@ def test_a_publication_that_removes_a_clause_expires_its_matches_with_the_reason
 
     match = Match.objects.get(organisation=org, clause__code="FIM-6.2")
     assert (match.status, match.reason, match.rule_version) == ("expired", "clause_removed", version.number)
+
+
+def test_an_approval_matches_its_organisation_again_since_the_registers_may_have_changed():
+    from subsidies.hooks import application_approved
+    from subsidies.models import Application
+    from subsidies.services import application_create
+    from tests.factories import STANDARD_FACTS
+
+    member = applicant()
+    app = application_create(actor=member, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1,
+                             as_of=dt.date(2026, 6, 1))
+
+    application_approved.send(sender=Application, application=app, actor=None)
+
+    job = Job.objects.get(kind="matching", label__endswith="approval")
+    assert job.total == 1 and run_job(job) == ["done"]
