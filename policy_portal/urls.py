@@ -31,3 +31,7 @@ urlpatterns = [
     path("", include("eligibility.urls")),
     path("", include("matching.urls")),
 ]
+
+handler400 = "policy_portal.errors.bad_request"
+handler404 = "policy_portal.errors.not_found"
+handler500 = "policy_portal.errors.server_error"
