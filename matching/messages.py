@@ -16,5 +16,4 @@ MESSAGES = {
     "list_has_errors": _("The file has %(count)s error(s); nothing was imported."),
     "list_not_preview": _("This import was already applied or discarded."),
     "match_not_open": _("This match can no longer be acted on."),
-    "what_if_unknown_clause": _("Unknown clause %(clause)s."),
 }
