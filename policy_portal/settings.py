@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "subsidies",
     "carriers",
     "payments",
+    "matching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -252,6 +253,8 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "iic-reminders": {"task": "carriers.tasks.send_iic_reminders", "schedule": crontab(hour=8, minute=30)},
+    # Clause windows open and close with the date: every organisation is matched again each night.
+    "matching-daily": {"task": "matching.tasks.rematch_daily", "schedule": crontab(hour=2, minute=15)},
     # Work that nobody finished (a worker died, a message was lost) is queued again.
     "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},

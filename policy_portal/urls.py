@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("notifications.urls_api")),
     path("api/v1/", include("programmes.urls_api")),
     path("api/v1/", include("payments.urls_api")),
+    path("api/v1/", include("matching.urls_api")),
     path("", include("accounts.urls")),
     path("", include("accounts.urls_registration")),
     path("", include("notifications.urls")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("rules.urls")),
     path("", include("library.urls")),
     path("", include("eligibility.urls")),
+    path("", include("matching.urls")),
 ]
 
 handler400 = "policy_portal.errors.bad_request"

@@ -26,6 +26,7 @@ LAYERS = {
     "subsidies": 5,
     "carriers": 6,
     "payments": 6,
+    "matching": 7,
 }
 
 
