@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from policy_portal.exceptions import Conflict, DomainError
 
 from ..models import Application
-from ..workflow import ACTIONS, Step, call_open
+from ..workflow import ACTIONS, INTERNAL_ACTIONS, Step, call_open
 from .applications import _event, _get_for_update
 
 
@@ -38,9 +38,10 @@ def application_transition(*, actor, application_id, action: str, **kwargs) -> A
 
 def _transition(
     *, actor, application_id, action: str, reason: str = "", amount_approved_yuan: int | None = None,
-    to_bureau: str | None = None, expected_lock_version: int | None = None,
+    to_bureau: str | None = None, expected_lock_version: int | None = None, override_reason: str = "",
+    internal: bool = False,
 ) -> Application:
-    declared = ACTIONS.get(action)
+    declared = ACTIONS.get(action) or (INTERNAL_ACTIONS.get(action) if internal else None)
     if declared is None:
         raise DomainError("unknown_action", field="action", action=str(action)[:40])
     app = _get_for_update(application_id)
@@ -53,7 +54,8 @@ def _transition(
     reason = (reason or "").strip()
     if declared.reason_required and not reason:
         raise DomainError("reason_required", field="reason")
-    step = Step(declared, actor, app, reason, amount_approved_yuan, to_bureau)
+    step = Step(declared, actor, app, reason, amount_approved_yuan, to_bureau,
+                override_reason=(override_reason or "").strip())
     from_status = app.status
     for change in declared.changes:
         change(step)
