@@ -9,7 +9,7 @@ from catalogue.models import Bureau, Clause, Document
 from jobs.models import Job
 from jobs.selectors import job_by_key, job_results
 
-from .cases import golden_cases
+from .cases import CaseFailure, case_changes, golden_cases, library_for, run_case
 from .impact import (
     INLINE_SUBJECTS,
     ImpactReport,
@@ -96,7 +96,18 @@ def version_impact_preview(version: RuleVersion, *, start: bool = True) -> tuple
 
 def version_findings(version: RuleVersion, today: dt.date) -> list[Finding]:
     texts = dict(Document.objects.values_list("code", "full_text"))  # conditions name words of these texts
-    return static_checks(rulebook_for_version(version), cases=golden_cases(), today=today, texts=texts)
+    return static_checks(rulebook_for_version(version), cases=library_for(version), today=today, texts=texts)
+
+
+def version_case_results(version: RuleVersion) -> list[tuple]:
+    """Every case of the library (as publishing `version` would leave it) and how `version` answers it:
+    (case, None) when it passes, (case, CaseFailure) when it does not. The publish gate runs the same cases."""
+    book = rulebook_for_version(version)
+    return [(case, run_case(book, case)) for case in library_for(version)]
+
+
+def version_case_changes(version: RuleVersion) -> dict[str, dict]:
+    return case_changes(version)
 
 
 def case_list(*, clause: str | None = None):
