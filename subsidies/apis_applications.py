@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -16,7 +16,14 @@ from rest_framework.pagination import LimitOffsetPagination
 from policy_portal.pagination import get_paginated_response
 
 from .models import Application
-from .selectors_applications import allowed_actions, application_detail, application_or_404, application_queue
+from .selectors_applications import (
+    allowed_actions,
+    application_consultations,
+    application_detail,
+    application_history,
+    application_or_404,
+    application_queue,
+)
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
@@ -24,10 +31,13 @@ from .workflow import DECISIONS
 
 
 class EventSerializer(serializers.Serializer):
+    """An event as the caller may read it (selectors_applications.application_history): the applicant sees no
+    consultation, no reason officers give one another, and an officer by their bureau, not their username."""
+
     action = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    actor = serializers.CharField(allow_null=True, help_text="Username; for the applicant, an officer's bureau.")
     reason = serializers.CharField()
     data = serializers.JSONField()
     created_at = serializers.DateTimeField()
@@ -90,10 +100,18 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     description = serializers.CharField()
     achievement_key = serializers.CharField()
     evaluation = serializers.SerializerMethodField()
-    events = EventSerializer(many=True)
+    events = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True)
-    consultations = ConsultationSerializer(many=True)
+    consultations = serializers.SerializerMethodField(help_text="Between bureaus: officers only (empty for the applicant).")
     allowed_actions = serializers.SerializerMethodField()
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, app) -> list:
+        return EventSerializer(application_history(self.context["request"].user, app), many=True).data
+
+    @extend_schema_field(ConsultationSerializer(many=True))
+    def get_consultations(self, app) -> list:
+        return ConsultationSerializer(application_consultations(self.context["request"].user, app), many=True).data
 
     @extend_schema(responses=EvaluationSerializer(allow_null=True))
     def get_evaluation(self, app) -> dict | None:

@@ -28,7 +28,9 @@ from rules.selectors import current_version
 from .models.applications import Stage, Status
 from .selectors_applications import (
     allowed_actions,
+    application_consultations,
     application_detail,
+    application_history,
     application_or_404,
     application_queue,
     blocked_actions,
@@ -146,14 +148,15 @@ EVENT_LABELS = {
 }
 
 
-def _history(app) -> list[dict]:
-    """Each event with its action and states in words, in the active language."""
+def _history(user, app) -> list[dict]:
+    """Each event `user` may read, with its action and states in words, in the active language."""
     statuses = dict(Status.choices)
     rows = []
-    for e in app.events.all():
-        action = ACTIONS.get(e.action)
-        label = display.pick(action, "label") if action else str(EVENT_LABELS.get(e.action, e.action))
-        rows.append({"event": e, "label": label, "from": statuses.get(e.from_status, ""), "to": statuses.get(e.to_status, "")})
+    for row in application_history(user, app):
+        action = ACTIONS.get(row["action"])
+        label = display.pick(action, "label") if action else str(EVENT_LABELS.get(row["action"], row["action"]))
+        rows.append({**row, "label": label, "from": statuses.get(row["from_status"], ""),
+                     "to": statuses.get(row["to_status"], "")})
     return rows
 
 
@@ -174,7 +177,8 @@ def application_page(request, pk: int):
         "can_edit": can_edit(request.user, app),
         "to_answer": consultations_to_answer(request.user, app),
         "is_district_stage": app.stage == Stage.DISTRICT,
-        "history": _history(app),
+        "history": _history(request.user, app),
+        "consultations": application_consultations(request.user, app),
     })
 
 
