@@ -9,12 +9,14 @@ class CarriersConfig(AppConfig):
     def ready(self):
         from catalogue.loading import register_loader
         from policy_portal import messages
-        from subsidies.hooks import application_approved
+        from subsidies.hooks import add_application_part, application_approved
 
         from .loading import load_into_report
+        from .parts import iic12_parts
         from .messages import MESSAGES
         from .recognition import on_application_approved
 
         messages.register(MESSAGES)
         register_loader(50, "carriers.data", load_into_report)
         application_approved.connect(on_application_approved, dispatch_uid="carriers.recognition")
+        add_application_part("IIC-12", iic12_parts)

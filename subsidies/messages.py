@@ -20,5 +20,6 @@ MESSAGES = {
     "same_bureau": _("The application is already with that bureau."),
     "not_consulted_bureau": _("Only an officer of the consulted bureau can answer."),
     "already_answered": _("This consultation has been answered."),
+    "application_incomplete": _("Before it is submitted, the %(clause)s application needs: %(missing)s."),
     "clause_not_in_force": _("%(clause)s has no rule in the rule version in force."),
 }

@@ -21,6 +21,7 @@ from accounts.models import Role
 from accounts.selectors import role_of
 from catalogue import display
 from catalogue.models import Clause
+from catalogue.procedures import application_clause
 from policy_portal.exceptions import DomainError
 from rules.models import ClauseRule, Fact
 from rules.selectors import current_version
@@ -38,6 +39,7 @@ from .selectors_applications import (
     can_edit,
     consultations_to_answer,
 )
+from .hooks import application_parts
 from .services import application_create, application_transition
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
@@ -105,7 +107,14 @@ def application_new(request):
         messages.error(request, _("Only applicant organisations can apply. Sign in with an applicant account."))
         return redirect("applications:list")
     source = request.POST if request.method == "POST" else request.GET
-    clause = Clause.objects.filter(code=source.get("clause", "")).select_related("document", "article").first()
+    code = str(source.get("clause", ""))
+    if application_clause(code) != code and request.method == "GET":  # IIC-10/11: requirements of IIC-12
+        query = source.copy()
+        query["clause"] = application_clause(code)
+        messages.info(request, _("%(code)s is a requirement of the %(whole)s application: apply for %(whole)s.")
+                      % {"code": code, "whole": application_clause(code)})
+        return redirect(f"{request.path}?{query.urlencode()}")
+    clause = Clause.objects.filter(code=code).select_related("document", "article").first()
     if clause is None or not clause.evaluated:
         raise Http404
     try:
@@ -179,6 +188,7 @@ def application_page(request, pk: int):
         "is_district_stage": app.stage == Stage.DISTRICT,
         "history": _history(request.user, app),
         "consultations": application_consultations(request.user, app),
+        "parts": application_parts(request.user, app),
     })
 
 

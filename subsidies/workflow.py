@@ -24,7 +24,7 @@ from policy_portal.celery import queue
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 from rules.models import ClauseRule
 
-from .hooks import application_approved
+from .hooks import application_approved, application_parts
 from .models import Application, Evaluation
 from .models.applications import Stage, Status
 from .routing import route_for
@@ -83,6 +83,15 @@ def achievement_not_yet_supported(app: Application) -> None:
         raise Conflict("achievement_already_supported",
                        "This achievement has already been supported (就新、不重复: one achievement is supported once).",
                        "achievement_key", achievement=app.achievement_key)
+
+
+def parts_complete(app: Application) -> None:
+    """Every part of the application that lives with another app is complete (IIC-12 第十二条: the 组建方案 following
+    附件1 and the 附件2 evaluation form go with the application), so no reviewer receives an incomplete file."""
+    missing = [part for part in application_parts(None, app) if not part.complete]
+    if missing:
+        raise DomainError("application_incomplete", field=f"parts.{missing[0].key}", clause=app.clause.code,
+                          missing=[part.missing or part.title for part in missing])
 
 
 def not_at_district_stage(app: Application) -> None:
@@ -241,10 +250,11 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         Action("submit", OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "提交", "Submit", primary=True,
-               conditions=(amount_stated,), changes=(route,), effects=(evaluate("submission"), notify("routed")),
+               conditions=(amount_stated, parts_complete), changes=(route,),
+               effects=(evaluate("submission"), notify("routed")),
                repeated=already_submitted, wrong_state="not_submittable"),
         Action("resubmit", OWNER, frozenset({Status.RETURNED}), Status.RESUBMITTED, "重新提交", "Resubmit", primary=True,
-               effects=(evaluate("resubmission"), notify("resubmit"))),
+               conditions=(parts_complete,), effects=(evaluate("resubmission"), notify("resubmit"))),
         Action("withdraw", OWNER, OPEN_OR_EDITABLE, Status.WITHDRAWN, "撤回", "Withdraw"),
         Action("start_review", OFFICER, frozenset({Status.SUBMITTED, Status.RESUBMITTED}), Status.UNDER_REVIEW,
                "开始审核", "Start review"),
