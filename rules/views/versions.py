@@ -69,7 +69,8 @@ def case_rows(version) -> dict:
                      "passed": failure is None, "what": case_failure_message(failure) if failure else ""})
     rows.sort(key=lambda r: (r["passed"], r["clause"], r["name"]))
     failed = [r for r in rows if not r["passed"]]
-    return {"rows": rows, "failed": failed, "passed": [r for r in rows if r["passed"]], "total": len(rows)}
+    return {"rows": rows, "failed": failed, "passed": [r for r in rows if r["passed"]], "total": len(rows),
+            "show_names": display.is_english()}
 
 
 def case_change_rows(version) -> list[dict]:
@@ -172,6 +173,7 @@ def _version_page(request, version, *, failures=(), status=200):
         "is_author": request.user.pk in editors(version),
         "cases": case_rows(version) if version.status in UNDER_REVIEW else None,
         "case_changes": case_change_rows(version),
+        "display_english": display.is_english(),  # case names are English data
         "to_acknowledge": ([{"clause": f.clause, "message": f.message} for f in amounts_to_acknowledge(version)]
                            if version.status == Status.IN_REVIEW else []),
         "rejection": next((e.note for e in reversed(list(version.events.all())) if e.action == "reject"), ""),
