@@ -1,20 +1,22 @@
 """Applications API: create, read, edit, submit, decide and the other declared transitions; attachments."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsApplicant, IsApplicantOrOfficerOrAdmin, IsBureauOfficer
+from policy_portal.errors import ErrorSerializer
 from policy_portal.exceptions import DomainError, NotAllowed, NotFound
-from rest_framework.pagination import LimitOffsetPagination
+from policy_portal.pagination import Pagination, get_paginated_response
 
-from policy_portal.pagination import get_paginated_response
-
+from . import limits
 from .models import Application
 from .selectors_applications import (
     allowed_actions,
@@ -23,8 +25,10 @@ from .selectors_applications import (
     application_history,
     application_or_404,
     application_queue,
+    sees_internal,
 )
 from .services import application_create, application_submit, application_transition, application_update
+from .services.appeals import application_appeal
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
 from .workflow import DECISIONS
@@ -81,6 +85,20 @@ class ApplicationSummarySerializer(serializers.Serializer):
     lock_version = serializers.IntegerField()
     latest_outcome = serializers.CharField(allow_null=True, default=None, required=False)
     latest_previous_outcome = serializers.CharField(allow_null=True, default=None, required=False)
+    due_on = serializers.DateField(allow_null=True, help_text="办理时限: the working day the current stage is due by")
+    due_provisional = serializers.BooleanField(help_text="The due date counts a year whose holidays are not published")
+    working_days_left = serializers.SerializerMethodField(help_text="0 on the due day, negative once overdue")
+    overdue = serializers.SerializerMethodField()
+    expected_decision_on = serializers.SerializerMethodField()
+
+    def get_working_days_left(self, app) -> int | None:
+        return limits.working_days_left(app.due_on) if app.status in limits.RUNNING else None
+
+    def get_overdue(self, app) -> bool:
+        return limits.is_overdue(app)
+
+    def get_expected_decision_on(self, app) -> dt.date | None:
+        return limits.expected_decision_on(app)
 
 
 class ConsultationSerializer(serializers.Serializer):
@@ -94,6 +112,17 @@ class ConsultationSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
+class AppealSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
+    outcome = serializers.CharField(help_text="pending, upheld or overturned")
+    decision = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True, default=None)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    files = AttachmentSerializer(many=True)
+
+
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
     facts = serializers.JSONField()
     as_of = serializers.DateField()
@@ -103,7 +132,19 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     events = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True)
     consultations = serializers.SerializerMethodField(help_text="Between bureaus: officers only (empty for the applicant).")
+    appeals = serializers.SerializerMethodField(help_text="The officers' usernames are null for the applicant.")
+    appeal_until = serializers.SerializerMethodField(help_text="A rejection: the last day to appeal (复核)")
     allowed_actions = serializers.SerializerMethodField()
+
+    def get_appeal_until(self, app) -> dt.date | None:
+        return limits.appeal_deadline(app) if app.status == "rejected" else None
+
+    @extend_schema_field(AppealSerializer(many=True))
+    def get_appeals(self, app) -> list:
+        data = AppealSerializer(app.appeals.all(), many=True).data
+        if not sees_internal(self.context["request"].user):
+            data = [{**a, "assigned_to": None, "decided_by": None} for a in data]
+        return data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, app) -> list:
@@ -128,6 +169,7 @@ def _detail_response(request, app_id, code=status.HTTP_200_OK):
 
 
 class ApplicationListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
 
     class FilterSerializer(serializers.Serializer):
@@ -138,6 +180,9 @@ class ApplicationListApi(APIView):
         submitted_to = serializers.DateField(required=False)
         q = serializers.CharField(required=False, max_length=100)
         changed = serializers.BooleanField(required=False, help_text="Only those whose eligibility a rule update changed")
+        overdue = serializers.BooleanField(required=False, help_text="Only those past their time limit (办理时限)")
+        sort = serializers.ChoiceField(required=False, choices=["newest", "due"], default="newest",
+                                       help_text="due: the nearest due date first")
 
     class InputSerializer(serializers.Serializer):
         clause = serializers.CharField(max_length=16)
@@ -153,7 +198,7 @@ class ApplicationListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return get_paginated_response(
-            pagination_class=LimitOffsetPagination, serializer_class=ApplicationSummarySerializer,
+            pagination_class=self.pagination_class, serializer_class=ApplicationSummarySerializer,
             queryset=application_queue(request.user, **filters.validated_data), request=request, view=self,
         )
 
@@ -165,7 +210,7 @@ class ApplicationListApi(APIView):
     )
     def post(self, request):
         if not IsApplicant().has_permission(request, self):
-            raise NotAllowed("not_applicant", "Only applicant organisations can apply.")
+            raise NotAllowed("not_applicant")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -263,6 +308,33 @@ class ApplicationActionApi(APIView):
         return _detail_response(request, pk)
 
 
+class ApplicationAppealApi(APIView):
+    """复核: the applicant appeals a rejection, with reasons and (multipart) files."""
+
+    permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
+    @extend_schema(request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+                   responses={200: ApplicationDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+                              404: ErrorSerializer, 409: ErrorSerializer},
+                   summary="Appeal a rejection (复核)",
+                   description="Refused with appeal_too_late after the limit (the call's appeal_days, the clause's, "
+                               "or PORTAL_APPEAL_WORKING_DAYS working days after the decision), already_appealed "
+                               "when this rejection was appealed, not_appealable unless rejected.")
+    def post(self, request, pk: int):
+        application_or_404(request.user, pk)
+        data = self.InputSerializer(data={"reason": request.data.get("reason", ""),
+                                          "files": request.FILES.getlist("files")} if request.FILES else request.data)
+        data.is_valid(raise_exception=True)
+        application_appeal(actor=request.user, application_id=pk, reason=data.validated_data.get("reason", ""),
+                           files=data.validated_data.get("files"))
+        return _detail_response(request, pk)
+
+
 class AttachmentListApi(APIView):
     permission_classes = [IsAuthenticated, IsApplicant]
     parser_classes = [MultiPartParser]
@@ -275,7 +347,7 @@ class AttachmentListApi(APIView):
         application_or_404(request.user, pk)
         upload = request.FILES.get("file")
         if upload is None:
-            raise DomainError("required", "Attach a file in the field 'file'.", "file")
+            raise DomainError("required", field="file")
         attachment = attachment_add(actor=request.user, application_id=pk, upload=upload)
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -288,7 +360,7 @@ class AttachmentDownloadApi(APIView):
         app = application_or_404(request.user, pk)
         attachment = next((a for a in app.attachments.all() if a.pk == attachment_id), None)
         if attachment is None:
-            raise NotFound("not_found", "No such attachment.")
+            raise NotFound("not_found")
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
 

@@ -37,7 +37,7 @@ def _get_for_update(application_id) -> Application:
     try:
         return Application.objects.select_for_update().select_related("clause", "organisation").get(pk=application_id)
     except (Application.DoesNotExist, ValueError, TypeError):
-        raise NotFound("not_found", "No such application.") from None
+        raise NotFound("not_found") from None
 
 
 def _validate_facts(facts) -> dict:
@@ -45,7 +45,7 @@ def _validate_facts(facts) -> dict:
     try:
         normalise_facts(book.vocabulary, facts)
     except FactError as exc:
-        raise DomainError(exc.code, exc.message, exc.field) from None
+        raise DomainError(exc.code, field=exc.field, **exc.params) from None
     return facts
 
 
@@ -56,7 +56,7 @@ def application_create(
 ) -> Application:
     """A draft under one clause, its facts copied from a check. Same idempotency key: the same draft."""
     if role_of(actor) != Role.APPLICANT:
-        raise NotAllowed("not_applicant", "Only applicant organisations can apply.")
+        raise NotAllowed("not_applicant")
     organisation = organisation_of(actor)
     if idempotency_key:
         existing = Application.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
@@ -64,12 +64,12 @@ def application_create(
             return existing
     clause = Clause.objects.filter(code=clause_code).first()
     if clause is None:
-        raise DomainError("unknown_clause", f"Unknown clause {clause_code!r}.", "clause")
+        raise DomainError("unknown_clause", field="clause", clause=str(clause_code)[:40])
     if not clause.evaluated:
-        raise DomainError("not_applicable", f"{clause.code} is not something one applies for.", "clause")
+        raise DomainError("not_applicable", field="clause", clause=clause.code)
     rule = current_rule(clause)
     if len(description) > MAX_DESCRIPTION:
-        raise DomainError("too_long", f"At most {MAX_DESCRIPTION} characters.", "description")
+        raise DomainError("too_long", field="description", limit=MAX_DESCRIPTION)
     app = Application(
         organisation=organisation, created_by=actor, clause=clause, facts=_validate_facts(facts),
         as_of=as_of or timezone.localdate(),
@@ -97,7 +97,7 @@ def application_update(*, actor, application_id, **changes) -> Application:
         app.amount_requested_yuan = check_amount(rule, changes["amount_requested_yuan"], "amount_requested_yuan")
     if "description" in changes:
         if len(changes["description"]) > MAX_DESCRIPTION:
-            raise DomainError("too_long", f"At most {MAX_DESCRIPTION} characters.", "description")
+            raise DomainError("too_long", field="description", limit=MAX_DESCRIPTION)
         app.description = changes["description"]
     if "achievement_key" in changes:
         app.achievement_key = changes["achievement_key"].strip()[:160]
@@ -120,10 +120,13 @@ def evaluate_into(evaluation: Evaluation, app: Application, book, version) -> Ev
 
 def evaluation_run(*, evaluation_id) -> Evaluation:
     """Evaluate an application's stored facts with the current rule version; store the outcome and the version."""
-    evaluation = Evaluation.objects.select_related("application", "application__clause").get(pk=evaluation_id)
-    if evaluation.state == Evaluation.State.DONE:
-        return evaluation
-    version = current_version()
-    evaluate_into(evaluation, evaluation.application, rulebook_for_version(version), version)
-    evaluation.save()
+    with transaction.atomic():
+        evaluation = (Evaluation.objects.select_for_update(skip_locked=True, of=("self",))
+                      .select_related("application", "application__clause").filter(pk=evaluation_id).first())
+        if evaluation is None or evaluation.state != Evaluation.State.PENDING:
+            # done already, or another worker holds it right now (a redelivered message): nothing to do
+            return evaluation or Evaluation.objects.get(pk=evaluation_id)
+        version = current_version()
+        evaluate_into(evaluation, evaluation.application, rulebook_for_version(version), version)
+        evaluation.save()
     return evaluation
