@@ -131,3 +131,20 @@ def test_iic10_and_iic11_are_requirements_of_iic12_not_applications_of_their_own
     response = client.get("/applications/new/", query)
 
     assert response.status_code == 302 and "clause=IIC-12" in response["Location"]
+
+
+def test_the_api_takes_the_self_assessment_from_the_applicant_only():
+    from rest_framework.test import APIClient
+
+    user = owner()
+    app = draft(user)
+    scores, _bonus = full_marks()
+    mine, stranger = APIClient(), APIClient()
+    mine.force_authenticate(user)
+    stranger.force_authenticate(applicant())
+
+    saved = mine.put(f"/api/v1/carriers/applications/{app.pk}/self-assessment/", {"scores": scores}, format="json")
+    refused = stranger.put(f"/api/v1/carriers/applications/{app.pk}/self-assessment/", {"scores": scores}, format="json")
+
+    assert saved.status_code == 200 and saved.json()["totals"]["total"] == 100
+    assert refused.status_code == 403 and refused.json()["code"] == "not_owner"
