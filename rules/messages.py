@@ -125,6 +125,7 @@ MESSAGES = {
     "finding_amount_without_text": _(
         "%(clause)s: the amount %(amount)s was set by the bureau; the quoted text states no sum. The reviewer "
         "acknowledges it with a reason before publishing."),
+    "finding_case_fails": _("A case of the library fails under this version, so publishing would refuse it: %(what)s."),
     "finding_unused_fact": _("No clause uses the fact %(fact)s: stating it changes no answer."),
     "finding_framework_fact": _("The fact %(fact)s appears only in framework clauses, which are never evaluated: "
                                 "it affects no answer."),

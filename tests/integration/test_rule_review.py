@@ -321,3 +321,15 @@ def test_the_checker_and_the_library_say_plainly_the_figure_differs_from_the_doc
     clause = client.get("/clauses/FIM-4.2/").content.decode()
 
     assert "此金额由主管部门设定，与政策原文所写的“最高50万元" in clause
+
+
+def test_a_failing_case_is_an_error_of_the_static_checks_so_they_never_report_nothing_while_publishing_would_refuse():
+    author = rule_admin()
+    draft = ruleset_draft_create(actor=author)
+    set_fim42(author, draft, 800_000)
+
+    findings = api(author).get(f"/api/v1/rules/versions/{draft.number}/checks/").json()["findings"]
+
+    failing = [f for f in findings if f["code"] == "case_fails"]
+    assert failing and all(f["severity"] == "error" and f["clause"] == "FIM-4.2" for f in failing)
+    assert "发布将被拒绝" in failing[0]["message_zh"]
