@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.selectors import role_of
+from accounts.selectors import is_bureau_head, role_of
 from catalogue import display
 from catalogue.models import Clause
 from catalogue.procedures import application_clause
@@ -26,11 +27,13 @@ from policy_portal.exceptions import DomainError
 from policy_portal.messages import Message
 from policy_portal.parsers import load_json
 from rules.models import ClauseRule, Fact
+from programmes.budgets import budget_for
 from rules.selectors import current_version
 
 from . import limits
 from .hooks import application_parts
 from .models.applications import Stage, Status
+from .money import support_left_yuan
 from .selectors_applications import (
     allowed_actions,
     application_consultations,
@@ -48,7 +51,7 @@ from .services import application_create, application_transition
 from .services.appeals import application_appeal
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
-from .workflow import ACTIONS
+from .workflow import ACTIONS, INTERNAL_ACTIONS
 
 PAGE_SIZE = 20
 
@@ -200,7 +203,7 @@ def _history(user, app) -> list[dict]:
     statuses = dict(Status.choices)
     rows = []
     for row in application_history(user, app):
-        action = ACTIONS.get(row["action"])
+        action = ACTIONS.get(row["action"]) or INTERNAL_ACTIONS.get(row["action"])
         label = display.pick(action, "label") if action else str(EVENT_LABELS.get(row["action"], row["action"]))
         rows.append({**row, "label": label, "from": statuses.get(row["from_status"], ""),
                      "to": statuses.get(row["to_status"], "")})
@@ -228,8 +231,20 @@ def application_page(request, pk: int):
         "consultations": application_consultations(request.user, app),
         "parts": application_parts(request.user, app),
         "internal": sees_internal(request.user),  # officers' usernames are for officers
+        **_money(request.user, app, actions),
         "time": _time(app),
     })
+
+
+def _money(user, app, actions) -> dict:
+    """Before approving: the budget left for the year and what the organisation has left under the yearly cap."""
+    year = timezone.localdate().year
+    left = {"support_left_yuan": support_left_yuan(app.organisation_id, year)}
+    if "approve" not in actions:
+        return left
+    budget = budget_for(app.clause, year)
+    return {**left, "budget_remaining_yuan": budget.remaining_yuan if budget else None,
+            "may_override": is_bureau_head(user)}
 
 
 def _time(app) -> dict:
@@ -268,6 +283,7 @@ def application_act(request, pk: int):
                 actor=request.user, application_id=pk, action=action, reason=request.POST.get("reason", ""),
                 amount_approved_yuan=int(amount) if amount else None, to_bureau=request.POST.get("to_bureau") or None,
                 expected_lock_version=int(lock) if lock else None,
+                override_reason=request.POST.get("override_reason", ""),
             )
             done = DONE.get(action) or _("Done: %(action)s.") % {"action": display.pick(ACTIONS[action], "label")}
             messages.success(request, done)

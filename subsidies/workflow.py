@@ -27,6 +27,7 @@ from . import limits, notices
 from .hooks import application_approved, application_parts
 from .models import Appeal, Application, Evaluation
 from .models.applications import Stage, Status
+from .money import clear_decision, commit_budget, release_budget, within_yearly_cap
 from .outbox import queue_evaluations
 from .routing import route_for
 from .terms import check_amount, current_rule, other_bureaus
@@ -139,6 +140,7 @@ class Step:
     to_bureau: str | None = None
     data: dict = field(default_factory=dict)
     event: object = None  # the ApplicationEvent written, for the effects
+    override_reason: str = ""  # approve: a bureau head's reason to go beyond the budget
 
 
 def route(step: Step) -> None:
@@ -313,7 +315,8 @@ ACTIONS: dict[str, Action] = {
                "开始审核", "Start review"),
         Action("approve", OFFICER, OPEN, Status.APPROVED, "批准", "Approve", primary=True,
                stages=frozenset({Stage.SINGLE, Stage.CITY}), conditions=(achievement_not_yet_supported,),
-               changes=(approve_amount, decided, stop_clock), effects=(announce_approval, tell)),
+               changes=(approve_amount, decided, stop_clock),
+               effects=(within_yearly_cap, commit_budget, announce_approval, tell)),
         Action("reject", OFFICER, OPEN, Status.REJECTED, "不予支持", "Reject", reason_required=True,
                changes=(decided, stop_clock), effects=(tell,)),
         Action("return", OFFICER, OPEN, Status.RETURNED, "退回修改", "Return for changes", reason_required=True,
@@ -334,6 +337,15 @@ ACTIONS: dict[str, Action] = {
         Action("overturn", REVIEWER, frozenset({Status.APPEALED}), Status.UNDER_REVIEW, "撤销原决定",
                "Overturn the rejection", primary=True, reason_required=True, changes=(reopened, start_clock),
                effects=(close_appeal(Appeal.Outcome.OVERTURNED), tell)),
+    )
+}
+# Actions no page or API offers: another service takes them (application_transition(..., internal=True)).
+INTERNAL_ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        # 公示: an objection upheld takes the approval back to review (payments.services), releasing the budget.
+        Action("reopen", OFFICER, frozenset({Status.APPROVED}), Status.UNDER_REVIEW, "重新审核", "Back to review",
+               reason_required=True, changes=(clear_decision, start_clock), effects=(release_budget,)),
     )
 }
 DECISIONS = ("approve", "reject", "return")  # also taken together through the API's decide endpoint

@@ -10,17 +10,18 @@ from django.db import IntegrityError, transaction
 from policy_portal.exceptions import Conflict, DomainError
 
 from ..models import Application
-from ..workflow import ACTIONS, Step
+from ..workflow import ACTIONS, INTERNAL_ACTIONS, Step
 from .applications import _event, _get_for_update
 
 
 @transaction.atomic
 def application_transition(
     *, actor, application_id, action: str, reason: str = "", amount_approved_yuan: int | None = None,
-    to_bureau: str | None = None, expected_lock_version: int | None = None,
+    to_bureau: str | None = None, expected_lock_version: int | None = None, override_reason: str = "",
+    internal: bool = False,
 ) -> Application:
     """Take one declared action (submit, decide, return, recommend, reassign, withdraw, resubmit …) if its check allows."""
-    declared = ACTIONS.get(action)
+    declared = ACTIONS.get(action) or (INTERNAL_ACTIONS.get(action) if internal else None)
     if declared is None:
         raise DomainError("unknown_action", field="action", action=str(action)[:40])
     app = _get_for_update(application_id)
@@ -33,7 +34,8 @@ def application_transition(
     reason = (reason or "").strip()
     if declared.reason_required and not reason:
         raise DomainError("reason_required", field="reason")
-    step = Step(declared, actor, app, reason, amount_approved_yuan, to_bureau)
+    step = Step(declared, actor, app, reason, amount_approved_yuan, to_bureau,
+                override_reason=(override_reason or "").strip())
     from_status = app.status
     for change in declared.changes:
         change(step)
