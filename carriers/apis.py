@@ -284,6 +284,32 @@ class ScoreSheetApi(APIView):
         return Response(self.OutputSerializer(out).data, status=status.HTTP_201_CREATED)
 
 
+class SelfAssessmentApi(APIView):
+    """IIC-12: the applicant's own 附件2 evaluation form, part of the application and required before submitting;
+    both stages of reviewers read it (the iic-parts page)."""
+
+    permission_classes = [IsAuthenticated, IsApplicant]
+
+    class OutputSerializer(serializers.Serializer):
+        application = serializers.CharField(source="application.reference")
+        scored_by = serializers.CharField(source="scored_by.username")
+        totals = TotalsSerializer()
+        updated_at = serializers.DateTimeField()
+
+    @extend_schema(tags=TAG, request=ScoreSheetInputSerializer, responses={200: OutputSerializer},
+                   summary="Fill in the self-assessment on 附件2 of an IIC-12 application (draft or returned)")
+    def put(self, request, pk: int):
+        data = ScoreSheetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sheet = services.iic_self_assessment_save(actor=request.user, application_id=pk,
+                                                  scores=data.validated_data["scores"],
+                                                  bonus=data.validated_data.get("bonus"))
+        totals = score_sheet(indicator_table(), sheet.scores, sheet.bonus).as_dict()
+        out = {"application": sheet.application, "scored_by": sheet.scored_by, "totals": totals,
+               "updated_at": sheet.updated_at}
+        return Response(self.OutputSerializer(out).data)
+
+
 class RankingApi(APIView):
     """Scored IIC-12 applications the officer's bureau handles, by total (ties by name)."""
 

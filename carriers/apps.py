@@ -10,10 +10,11 @@ class CarriersConfig(AppConfig):
         from catalogue.loading import register_loader
         from policy_portal import messages
         from policy_portal.demo import register_seeder
-        from subsidies.hooks import application_approved
+        from subsidies.hooks import add_application_part, application_approved
 
         from .demo import seed
         from .loading import load_into_report
+        from .parts import iic12_parts
         from .messages import MESSAGES
         from .recognition import on_application_approved
 
@@ -21,3 +22,4 @@ class CarriersConfig(AppConfig):
         register_seeder(50, "carriers", seed)
         register_loader(50, "carriers.data", load_into_report)
         application_approved.connect(on_application_approved, dispatch_uid="carriers.recognition")
+        add_application_part("IIC-12", iic12_parts)

@@ -28,4 +28,6 @@ urlpatterns = [
     path("carriers/applications/<int:pk>/recognition-details/", apis.RecognitionDetailsApi.as_view(),
          name="api-carrier-recognition-details"),
     path("carriers/applications/<int:pk>/iic-plan/", apis.IICPlanApi.as_view(), name="api-carrier-iic-plan"),
+    path("carriers/applications/<int:pk>/self-assessment/", apis.SelfAssessmentApi.as_view(),
+         name="api-carrier-iic-self-assessment"),
 ]

@@ -25,7 +25,15 @@ from . import display, services
 from .dashboard import dashboard_charts, dashboard_rows
 from .exports import dashboard_csv, dashboard_xlsx
 from .forms import ASSESSMENT_FORMS, IICPlanForm, RecognitionPackageForm
-from .models import IIC_PLAN_OUTLINE, IIC_PLAN_SUMMARY_MAX, IICEstablishmentPlan, IICScoreSheet, RecognitionPackage
+from .models import (
+    IIC_PLAN_OUTLINE,
+    IIC_PLAN_SUMMARY_MAX,
+    IICEstablishmentPlan,
+    IICScoreSheet,
+    IICSelfAssessment,
+    RecognitionPackage,
+)
+from .parts import PLAN_LABELS, is_reviewer
 from .scoring import score_sheet
 from .selectors import (
     RECOGNITION_CLAUSES,
@@ -346,4 +354,79 @@ def _iic_plan_page(request, app, editable: bool):
     return render(request, "carriers/iic_plan.html", {
         "app": app, "form": form, "sections": sections, "editable": editable, "missing": services.plan_missing(plan),
         "summary_max": IIC_PLAN_SUMMARY_MAX, "attachments": attachments,
+    })
+
+
+# ---------------------------------------------------------------- IIC-12 as one procedure: its parts
+
+
+def _own_iic12(request, pk: int) -> Application:
+    org = organisation_of(request.user)
+    app = (Application.objects.filter(pk=pk, organisation=org, clause__code="IIC-12").select_related("clause", "organisation")
+           .first() if org else None)
+    if app is None:
+        raise Http404
+    return app
+
+
+@login_required
+def iic_self_assessment(request, pk: int):
+    """The applicant's own 附件2 evaluation form: part of its IIC-12 application, required before submitting."""
+    app = _own_iic12(request, pk)
+    table = indicator_table()
+    sheet = IICSelfAssessment.objects.filter(application=app).first()
+    editable = app.status in ("draft", "returned")
+    errors: dict[str, str] = {}
+    if request.method == "POST" and editable:
+        values = request.POST
+        scores = {i.key: values.get(f"score_{i.key}", "") for i in table.indicators}
+        bonus = {i.key: values.get(f"bonus_{i.key}", "") for i in table.bonus_items}
+        try:
+            saved = services.iic_self_assessment_save(actor=request.user, application_id=app.pk, scores=scores,
+                                                      bonus=bonus)
+        except DomainError as exc:
+            errors[exc.field or ""] = _scoring_error(table, exc)
+        else:
+            messages.success(request, _("Self-assessment saved: %(total)s of %(max)s points.") % {
+                "total": plain(saved.total), "max": table.max_total})
+            return redirect("applications:detail", pk=app.pk)
+    elif sheet is not None:
+        values = {**{f"score_{k}": plain(Decimal(v)) for k, v in sheet.scores.items()},
+                  **{f"bonus_{k}": plain(Decimal(v)) for k, v in sheet.bonus.items()}}
+    else:
+        values = {}
+    totals = score_sheet(table, sheet.scores, sheet.bonus) if sheet is not None and request.method != "POST" else None
+    return render(request, "carriers/iic_scoring_form.html", {
+        "self_assessment": True, "app": app, "name": centre_name(app), "table": table,
+        "groups": _indicator_groups(table, values, errors),
+        "bonus_items": [{"item": i, "value": values.get(f"bonus_{i.key}", ""), "error": errors.get(f"bonus.{i.key}")}
+                        for i in table.bonus_items],
+        "error_list": [(field.replace(".", "-"), message) for field, message in errors.items()],
+        "sheet": sheet, "totals": totals, "may_score": editable, "other_sheets": [],
+        "plan_missing": services.plan_missing(IICEstablishmentPlan.objects.filter(application=app).first()),
+        "plan": IICEstablishmentPlan.objects.filter(application=app).first(),
+    })
+
+
+@login_required
+def iic_parts_page(request, pk: int):
+    """The parts of an IIC-12 application as its reviewers read them, at either stage: the 组建方案 (附件1) sub-item
+    by sub-item, and the applicant's 附件2 self-assessment beside the reviewers' own score sheets."""
+    app = Application.objects.filter(pk=pk, clause__code="IIC-12").select_related(
+        "clause", "organisation", "bureau", "district_bureau").first()
+    if app is None or not is_reviewer(request.user, app) or app.status == "draft":
+        raise Http404
+    plan = IICEstablishmentPlan.objects.filter(application=app).select_related("charter").prefetch_related(
+        "supporting_documents").first()
+    sections = [(title, [(label, getattr(plan, key) if plan and key not in ("charter", "supporting_documents") else "")
+                         for key, label in items if key not in ("charter", "supporting_documents")])
+                for title, items in IIC_PLAN_OUTLINE]
+    self_sheet = IICSelfAssessment.objects.filter(application=app).first()
+    table = indicator_table()
+    return render(request, "carriers/iic_parts.html", {
+        "app": app, "name": centre_name(app), "plan": plan, "sections": sections,
+        "plan_missing": [PLAN_LABELS.get(m, m) for m in services.plan_missing(plan)],
+        "self_sheet": self_sheet, "self_totals": score_sheet(table, self_sheet.scores, self_sheet.bonus) if self_sheet else None,
+        "table": table, "sheets": list(IICScoreSheet.objects.filter(application=app).select_related("bureau")),
+        "may_score": may_score(request.user, app),
     })

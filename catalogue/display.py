@@ -11,6 +11,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from policy_portal.formatting import is_english, money  # noqa: F401 - re-exported for templates and pages
 
+from .amounts import amount_differs
+
 AMOUNT_KINDS = {
     "cap": gettext_lazy("Ceiling"),
     "fixed": gettext_lazy("Fixed sum"),
@@ -75,6 +77,22 @@ def amount(yuan: int | None, kind: str) -> str:
 
 def amount_kind(kind: str) -> str:
     return str(AMOUNT_KINDS.get(kind, kind))
+
+
+def amount_badge(kind: str) -> str:
+    """The kind beside an amount, or nothing where the amount already says it (非资金支持, 未明确金额)."""
+    return "" if kind in ("none", "unspecified") else amount_kind(kind)
+
+
+def amount_note(quote: str, yuan: int | None, kind: str) -> str:
+    """Said plainly beside an amount that the bureau set otherwise than the document's words; "" when they agree."""
+    stated = amount_differs(quote, yuan, kind)
+    if stated is None:
+        return ""
+    if not stated:
+        return gettext("This figure was set by the responsible bureau; the document itself states no sum.")
+    return gettext("This figure was set by the responsible bureau and differs from the document, which states "
+                   "%(stated)s.") % {"stated": "、".join(s.words for s in stated)}
 
 
 def window(start: dt.date, end: dt.date | None) -> str:

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.core import signing
 from django.shortcuts import render
-from django.utils import timezone
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import json_script
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from catalogue import display
 from catalogue.models import Article, Clause
+from catalogue.procedures import PART_OF
 from catalogue.selectors import bureau_list, document_list
 from policy_portal.messages import Message
 from programmes.selectors import windows_by_clause
@@ -71,7 +71,7 @@ def _questions_html(facts) -> str:
     return render_to_string("eligibility/_questions.html", {"sections": FactsForm(facts=facts).sections()})
 
 
-APPLICABLE_KINDS = ("subsidy", "recognition")  # evaluations and obligations are not applied for
+APPLICABLE_KINDS = ("subsidy", "recognition")  # and not a requirement of another clause's application (PART_OF)  # evaluations and obligations are not applied for
 
 
 def apply_query(code: str, facts: dict, as_of: str) -> str:
@@ -114,10 +114,12 @@ def present(result: dict, names: dict, facts: dict | None = None, windows: dict 
         return {
             **item,
             "apply_query": apply_query(item["code"], facts or {}, result["as_of"])
-            if item.get("kind") in APPLICABLE_KINDS else "",
+            if item.get("kind") in APPLICABLE_KINDS and item["code"] not in PART_OF else "",
+            "part_of": PART_OF.get(item["code"], ""),
             "title": display.pick(item, "title"),
             "amount_text": display.amount(item["amount_yuan"], item["amount_kind"]),
-            "amount_kind_text": display.amount_kind(item["amount_kind"]),
+            "amount_kind_text": display.amount_badge(item["amount_kind"]),
+            "amount_note": display.amount_note(citation.get("text", ""), item["amount_yuan"], item["amount_kind"]),
             "bureau_list": [{"name": bureaus.get(b, b), "lead": b == item["lead_bureau"]} for b in item["bureaus"]],
             "document_title": documents.get(citation["document"], citation["document"]),
             "article_label": labels.get(f'{citation["document"]}/{citation["article_key"]}', citation["article"]),

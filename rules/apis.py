@@ -6,7 +6,7 @@ this API behave the same. Errors come back as {code, message, field} from policy
 """
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -20,12 +20,14 @@ from policy_portal.exceptions import NotFound
 from policy_portal.pagination import Pagination, get_paginated_response
 
 from . import selectors_admin as selectors
+from .messages import case_failure_message
 from .models import ClauseRule, GoldenCase, RuleVersion
 from .operators import Operator
 from .permissions import IsRuleAdministrator
 from .selectors import condition_groups
 from .services import (
     clause_rule_edit,
+    ruleset_amend,
     ruleset_draft_create,
     ruleset_publish,
     ruleset_reject,
@@ -151,10 +153,34 @@ class ClauseRuleSerializer(serializers.Serializer):
         return [RuleConditionSerializer(group, many=True).data for group in condition_groups(rule)]
 
 
+class ExpectationSerializer(serializers.Serializer):
+    expected = serializers.ChoiceField(choices=GoldenCase.Expected.choices)
+    amount_yuan = serializers.IntegerField(allow_null=True, required=False)
+    unmet = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class CaseChangeSerializer(serializers.Serializer):
+    """A case whose expectation the draft changes; publishing the draft writes `after` into the library."""
+
+    case = serializers.CharField(help_text="The case's name.")
+    case_id = serializers.IntegerField()
+    clause = serializers.CharField()
+    before = ExpectationSerializer()
+    after = ExpectationSerializer()
+
+
 class VersionDetailSerializer(VersionSummarySerializer):
     clause_rules = serializers.SerializerMethodField()
     events = RuleEventSerializer(many=True, source="events.all")
     latest_job = serializers.SerializerMethodField()
+    case_changes = serializers.SerializerMethodField()
+
+    @extend_schema_field(CaseChangeSerializer(many=True))
+    def get_case_changes(self, version) -> list:
+        return CaseChangeSerializer([
+            {"case": name, "case_id": c["pk"], "clause": c["clause"], "before": c["before"],
+             "after": {"expected": c["expected"], "amount_yuan": c["amount_yuan"], "unmet": c["unmet"]}}
+            for name, c in selectors.version_case_changes(version).items()], many=True).data
 
     @extend_schema_field(ClauseRuleSerializer(many=True))
     def get_clause_rules(self, version) -> list:
@@ -265,12 +291,20 @@ class RuleVersionSubmitApi(APIView):
 class RuleVersionPublishApi(APIView):
     permission_classes = [IsAuthenticated, IsRuleAdministrator]
 
-    @extend_schema(tags=TAG, request=NoteSerializer, responses=VersionDetailSerializer,
-                   summary="Publish a version in review (another administrator; it must compile and pass every case)")
+    class InputSerializer(NoteSerializer):
+        acknowledgements = serializers.DictField(
+            child=serializers.CharField(allow_blank=True, max_length=2000), required=False,
+            help_text="Clause code → the reviewer's reason, for every static-check finding "
+                      "amount_differs_from_text (an amount or kind the quoted text does not state).")
+
+    @extend_schema(tags=TAG, request=InputSerializer, responses=VersionDetailSerializer,
+                   summary="Publish a version in review (another administrator; amounts that differ from their text "
+                           "acknowledged; it must compile and pass every case)")
     def post(self, request, number: int):
-        data = NoteSerializer(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ruleset_publish(actor=request.user, version=_version(number), note=data.validated_data.get("note", ""))
+        ruleset_publish(actor=request.user, version=_version(number), note=data.validated_data.get("note", ""),
+                        acknowledgements=data.validated_data.get("acknowledgements") or {})
         return _version_response(number)
 
 
@@ -288,11 +322,24 @@ class RuleVersionRejectApi(APIView):
         return _version_response(number)
 
 
+class RuleVersionAmendApi(APIView):
+    permission_classes = [IsAuthenticated, IsRuleAdministrator]
+
+    @extend_schema(tags=TAG, request=NoteSerializer, responses=VersionDetailSerializer,
+                   summary="Reopen a rejected version as a draft, for its author to amend and submit again")
+    def post(self, request, number: int):
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ruleset_amend(actor=request.user, version=_version(number), note=data.validated_data.get("note", ""))
+        return _version_response(number)
+
+
 class RuleVersionRollbackApi(APIView):
     permission_classes = [IsAuthenticated, IsRuleAdministrator]
 
     @extend_schema(tags=TAG, request=NoteSerializer, responses={201: VersionDetailSerializer},
-                   summary="Publish this earlier version's rules again, as a new version")
+                   summary="Start a draft holding this earlier version's rules (with the case changes that go with "
+                           "them); it is submitted, reviewed and published by another administrator like any draft")
     def post(self, request, number: int):
         data = NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -387,6 +434,33 @@ class FindingSerializer(serializers.Serializer):
     message_en = serializers.CharField()
 
 
+class CaseResultSerializer(serializers.Serializer):
+    case = serializers.CharField(source="name")
+    clause = serializers.CharField()
+    expected = serializers.CharField(help_text="eligible, needs_review or not_eligible")
+    amount_yuan = serializers.IntegerField(allow_null=True)
+    passed = serializers.BooleanField()
+    got = serializers.CharField(allow_null=True, help_text="What the version answers, when the case fails.")
+    message_zh = serializers.CharField(allow_blank=True)
+    message_en = serializers.CharField(allow_blank=True)
+
+
+def _case_results(version) -> list[dict]:
+    rows = []
+    for case, failure in selectors.version_case_results(version):
+        zh = en = ""
+        if failure is not None:
+            text = case_failure_message(failure)
+            with translation.override("zh-hans"):
+                zh = str(text)
+            with translation.override("en"):
+                en = str(text)
+        rows.append({"name": case.name, "clause": case.clause, "expected": case.expected,
+                     "amount_yuan": case.amount_yuan, "passed": failure is None,
+                     "got": failure.got if failure else None, "message_zh": zh, "message_en": en})
+    return rows
+
+
 class RuleVersionChecksApi(APIView):
     permission_classes = [IsAuthenticated, IsRuleAdministrator]
 
@@ -394,13 +468,16 @@ class RuleVersionChecksApi(APIView):
         rule_version = serializers.IntegerField()
         today = serializers.DateField()
         findings = FindingSerializer(many=True)
+        cases = CaseResultSerializer(many=True, help_text="The case library (with the version's case changes) run "
+                                                          "against it, case by case, as publishing will run it.")
 
     @extend_schema(tags=TAG, responses=OutputSerializer,
                    summary="Static checks: conditions that can never hold, double payments, unused facts, missing cases")
     def get(self, request, number: int):
         version, today = _version(number), timezone.localdate()
         findings = selectors.version_findings(version, today)
-        return Response(self.OutputSerializer({"rule_version": version.number, "today": today, "findings": findings}).data)
+        return Response(self.OutputSerializer({"rule_version": version.number, "today": today, "findings": findings,
+                                               "cases": _case_results(version)}).data)
 
 
 # ---------------------------------------------------------------- spreadsheets

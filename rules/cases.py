@@ -15,7 +15,7 @@ from policy_portal.exceptions import DomainError
 
 from .check import check
 from .messages import case_failure_message
-from .models import GoldenCase
+from .models import GoldenCase, RuleVersion
 from .operators import FactError
 from .rulebook import RuleBook
 
@@ -109,6 +109,35 @@ def run_case(book: RuleBook, case: Case) -> CaseFailure | None:
     return None
 
 
+def answer_to(book: RuleBook, case: Case) -> Case | None:
+    """`case` with what `book` answers in place of what it expects (outcome, amount, the unmet facts it still
+    names), or None when the book cannot answer it (no such clause, facts it refuses, a framework clause)."""
+    try:
+        spec = book.clause(case.clause)
+        result = check(book, case.facts, case.as_of)
+    except (KeyError, FactError):
+        return None
+    if not spec.evaluated:
+        return None
+    got, item = outcome_of(result, case.clause)
+    amount = item["amount_yuan"] if got == "eligible" and case.amount_yuan is not None else None
+    near = next((n for n in result["near_misses"] if n["code"] == case.clause), None)
+    unmet = tuple(f for f in case.unmet if near is not None and f in {u["fact"] for u in near["unmet"]})
+    return Case(case.name, case.clause, case.as_of, case.facts, got, amount, unmet)
+
+
+def with_changes(cases: list[Case], changes: dict[str, dict]) -> list[Case]:
+    """The library as it will be once a draft's case changes (name → {expected, amount_yuan, unmet}) apply."""
+    out = []
+    for case in cases:
+        change = changes.get(case.name)
+        if change is not None:
+            case = Case(case.name, case.clause, case.as_of, case.facts, change["expected"], change.get("amount_yuan"),
+                        tuple(change.get("unmet") or ()))
+        out.append(case)
+    return out
+
+
 def run_cases(book: RuleBook, cases: list[Case]) -> list[CaseFailure]:
     return [failure for case in cases if (failure := run_case(book, case)) is not None]
 
@@ -119,3 +148,15 @@ def golden_cases() -> list[Case]:
         Case(c.name, c.clause.code, c.as_of, c.facts, c.expected, c.amount_yuan, tuple(c.unmet or ()))
         for c in GoldenCase.objects.select_related("clause").order_by("name")
     ]
+
+
+def case_changes(version: RuleVersion) -> dict[str, dict]:
+    """The case changes a draft carries: case name → {expected, amount_yuan, unmet, before}."""
+    return {c.case.name: {"expected": c.expected, "amount_yuan": c.amount_yuan, "unmet": list(c.unmet or ()),
+                          "before": c.before, "clause": c.case.clause.code, "pk": c.case_id}
+            for c in version.case_changes.select_related("case__clause").order_by("case__name")}
+
+
+def library_for(version: RuleVersion) -> list[Case]:
+    """The case library as it will be once `version` is published (its own case changes applied)."""
+    return with_changes(golden_cases(), case_changes(version))

@@ -41,6 +41,10 @@ MESSAGES = {
     "not_in_review": _("%(version)s is %(status)s, not in review: submit it for review first."),
     "second_administrator_required": _(
         "Another administrator must review and publish this version: you created, edited or submitted it."),
+    "not_rejected": _("%(version)s is %(status)s: only a rejected version goes back to its author to amend."),
+    "author_only": _("Only the administrator who drafted or changed this version can amend and resubmit it."),
+    "acknowledgement_required": _(
+        "%(clause)s: its amount differs from the quoted text; acknowledge it with a reason before publishing."),
     "does_not_compile": _("The rule engine could not compile %(version)s, so nothing was published. The engine said: "
                           "%(detail)s"),
     "golden_cases_failed": _("%(count)s case(s) of the library fail under this version, so it cannot be published: "
@@ -115,6 +119,13 @@ MESSAGES = {
                                 "in overlapping windows: one achievement could be supported twice."),
     "finding_same_document": _("the same document"),
     "finding_same_day": _("documents taking effect the same day"),
+    "finding_amount_differs": _(
+        "%(clause)s: the amount %(amount)s was set by the bureau and differs from the quoted text, which states "
+        "%(stated)s. The reviewer acknowledges it with a reason before publishing."),
+    "finding_amount_without_text": _(
+        "%(clause)s: the amount %(amount)s was set by the bureau; the quoted text states no sum. The reviewer "
+        "acknowledges it with a reason before publishing."),
+    "finding_case_fails": _("A case of the library fails under this version, so publishing would refuse it: %(what)s."),
     "finding_unused_fact": _("No clause uses the fact %(fact)s: stating it changes no answer."),
     "finding_framework_fact": _("The fact %(fact)s appears only in framework clauses, which are never evaluated: "
                                 "it affects no answer."),

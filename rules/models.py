@@ -188,3 +188,21 @@ class GoldenCase(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DraftCaseChange(models.Model):
+    """What a case of the library will expect once `version` is published: a policy change (a rollback, a raised
+    cap) changes the cases too, and the reviewer sees both and publishes both together, or neither."""
+
+    version = models.ForeignKey(RuleVersion, on_delete=models.CASCADE, related_name="case_changes")
+    case = models.ForeignKey(GoldenCase, on_delete=models.CASCADE, related_name="draft_changes")
+    expected = models.CharField(max_length=14, choices=GoldenCase.Expected.choices)
+    amount_yuan = models.BigIntegerField(null=True, blank=True)
+    unmet = models.JSONField(default=list, blank=True)
+    before = models.JSONField(default=dict, help_text=_("What the case expected when the change was proposed."))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "case"], name="draft_case_change_unique")]
+
+    def __str__(self):
+        return f"{self.case_id} in v{self.version_id}"

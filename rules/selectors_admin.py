@@ -8,8 +8,9 @@ from django.db.models import Prefetch
 from catalogue.models import Bureau, Clause, Document
 from jobs.models import Job
 from jobs.selectors import job_by_key, job_results
+from policy_portal.messages import Message
 
-from .cases import golden_cases
+from .cases import case_changes, library_for, run_case
 from .impact import (
     INLINE_SUBJECTS,
     ImpactReport,
@@ -20,6 +21,7 @@ from .impact import (
     subject_keys,
     subjects_for_preview,
 )
+from .messages import case_failure_message
 from .models import Fact, GoldenCase, RuleEvent, RuleVersion
 from .selectors import (
     NoPublishedVersion,
@@ -28,7 +30,7 @@ from .selectors import (
     current_version,
     rulebook_for_version,
 )
-from .static_checks import Finding, static_checks
+from .static_checks import ERROR, SEVERITY_RANK, Finding, static_checks
 
 USERS = ("created_by", "submitted_by", "published_by", "based_on")
 
@@ -95,8 +97,27 @@ def version_impact_preview(version: RuleVersion, *, start: bool = True) -> tuple
 
 
 def version_findings(version: RuleVersion, today: dt.date) -> list[Finding]:
+    """The static checks, and each case of the library the version fails (an error: publishing would refuse it),
+    so the checks never report nothing while the case library would block publication."""
     texts = dict(Document.objects.values_list("code", "full_text"))  # conditions name words of these texts
-    return static_checks(rulebook_for_version(version), cases=golden_cases(), today=today, texts=texts)
+    book = rulebook_for_version(version)
+    findings = static_checks(book, cases=library_for(version), today=today, texts=texts)
+    failing = [Finding(ERROR, "case_fails", f.clause, None, Message("finding_case_fails", what=case_failure_message(f)))
+               for _case, f in version_case_results(version) if f is not None]
+    position = {c.code: i for i, c in enumerate(book.clauses)}
+    return sorted(findings + failing, key=lambda f: (SEVERITY_RANK[f.severity], position.get(f.clause, len(position))
+                                                     if f.clause else len(position) + 1))
+
+
+def version_case_results(version: RuleVersion) -> list[tuple]:
+    """Every case of the library (as publishing `version` would leave it) and how `version` answers it:
+    (case, None) when it passes, (case, CaseFailure) when it does not. The publish gate runs the same cases."""
+    book = rulebook_for_version(version)
+    return [(case, run_case(book, case)) for case in library_for(version)]
+
+
+def version_case_changes(version: RuleVersion) -> dict[str, dict]:
+    return case_changes(version)
 
 
 def case_list(*, clause: str | None = None):

@@ -19,10 +19,10 @@ from catalogue.models import Bureau, Clause, Document
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 from policy_portal.messages import Message
 
-from .cases import CaseFailure, CasesFailed, golden_cases, run_cases
+from .cases import CaseFailure, CasesFailed, answer_to, golden_cases, library_for, run_case, run_cases
 from .hooks import ruleset_published
 from .messages import status_label
-from .models import ClauseRule, ClauseRuleBureau, Condition, RuleEvent, RuleVersion
+from .models import ClauseRule, ClauseRuleBureau, Condition, DraftCaseChange, GoldenCase, RuleEvent, RuleVersion
 from .operators import FactError, normalise_condition_value
 from .rulebook import RuleBook
 from .selectors import (
@@ -34,6 +34,7 @@ from .selectors import (
     fact_specs,
     version_content,
 )
+from .static_checks import amount_findings
 
 COMPILE_TIMEOUT_SECONDS = 20
 SYSTEM_USERNAME = "system"
@@ -294,22 +295,48 @@ def compile_check(book: RuleBook, timeout: float = COMPILE_TIMEOUT_SECONDS) -> s
 
 def publish_checks(version: RuleVersion) -> tuple[str | None, list[CaseFailure]]:
     book = build_rulebook(version)
-    return compile_check(book), run_cases(book, golden_cases())
+    return compile_check(book), run_cases(book, library_for(version))
+
+
+def _apply_case_changes(version: RuleVersion) -> None:
+    for change in version.case_changes.select_related("case"):
+        GoldenCase.objects.filter(pk=change.case_id).update(
+            expected=change.expected, amount_yuan=change.amount_yuan, unmet=list(change.unmet or ()))
+
+
+def amounts_to_acknowledge(version: RuleVersion) -> list:
+    """The findings of amounts that differ from their quoted text, which the reviewer acknowledges one by one."""
+    return amount_findings(build_rulebook(version))
+
+
+def _acknowledged(version: RuleVersion, acknowledgements: dict | None) -> dict[str, str]:
+    given = {str(k): str(v or "").strip()[:2000] for k, v in (acknowledgements or {}).items()}
+    out = {}
+    for finding in amounts_to_acknowledge(version):
+        reason = given.get(finding.clause, "")
+        if not reason:
+            raise DomainError("acknowledgement_required", field=f"acknowledgements.{finding.clause}",
+                              clause=finding.clause)
+        out[finding.clause] = {"reason": reason, "finding": finding.message_zh}
+    return out
 
 
 @transaction.atomic
-def ruleset_publish(*, actor, version: RuleVersion, note: str = "") -> RuleVersion:
-    """Publish a reviewed draft: a second administrator, a clean compile, every library case passing."""
+def ruleset_publish(*, actor, version: RuleVersion, note: str = "", acknowledgements: dict | None = None) -> RuleVersion:
+    """Publish a reviewed draft: a second administrator, each amount that differs from its quoted text
+    acknowledged with a reason (clause code → reason), a clean compile, every library case passing."""
     version = RuleVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != Status.IN_REVIEW:
         raise Conflict("not_in_review", field="version", version=version.number, status=status_label(version.status))
     _require_second_administrator(version, actor)
+    acknowledged = _acknowledged(version, acknowledgements)
     compile_error, failures = publish_checks(version)
     if compile_error:
         raise DomainError("does_not_compile", field="version", version=version.number, detail=compile_error)
     if failures:
         raise CasesFailed(failures, field="version")
-    return _publish(version, actor, note or "published")
+    _apply_case_changes(version)
+    return _publish(version, actor, note or "published", acknowledged=acknowledged)
 
 
 def editors(version: RuleVersion) -> set[int]:
@@ -327,7 +354,7 @@ def _require_second_administrator(version: RuleVersion, actor) -> None:
         raise NotAllowed("second_administrator_required", field="actor")
 
 
-def _publish(version: RuleVersion, actor, note: str) -> RuleVersion:
+def _publish(version: RuleVersion, actor, note: str, acknowledged: dict | None = None) -> RuleVersion:
     try:
         previous = current_version()
     except NoPublishedVersion:
@@ -335,7 +362,8 @@ def _publish(version: RuleVersion, actor, note: str) -> RuleVersion:
     version.checksum = content_checksum(version_content(version))
     version.status, version.published_at, version.published_by = Status.PUBLISHED, timezone.now(), actor
     version.save(update_fields=["checksum", "status", "published_at", "published_by"])
-    _event(version, actor, "publish", note, previous=previous.number if previous else None)
+    _event(version, actor, "publish", note, previous=previous.number if previous else None,
+           **({"acknowledged": acknowledged} if acknowledged else {}))
     ruleset_published.send(sender=RuleVersion, version=version, previous=previous)
     return version
 
@@ -354,15 +382,50 @@ def ruleset_reject(*, actor, version: RuleVersion, note: str) -> RuleVersion:
 
 
 @transaction.atomic
+def ruleset_amend(*, actor, version: RuleVersion, note: str = "") -> RuleVersion:
+    """A rejected version goes back to draft for its author to amend and submit again (another administrator
+    still reviews it: amending it is one more change by the author)."""
+    version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != Status.REJECTED:
+        raise Conflict("not_rejected", field="version", version=version.number, status=status_label(version.status))
+    if actor is None or actor.pk not in editors(version):
+        raise NotAllowed("author_only", field="actor")
+    version.status = Status.DRAFT
+    version.save(update_fields=["status"])
+    _event(version, actor, "amend", note)
+    return version
+
+
+@transaction.atomic
 def ruleset_rollback(*, actor, to_version: RuleVersion, note: str = "") -> RuleVersion:
-    """Publish an earlier version's rules again, as a new version number (it compiled and passed when published)."""
+    """A draft holding an earlier version's rules, reviewed and published like any other draft (by another
+    administrator, once it compiles and passes the case library). The cases whose expectations the current
+    rules changed are moved back with it in the same draft: the reviewer sees each one, and publishing the
+    draft updates them in the library."""
     if to_version.status not in (Status.PUBLISHED, Status.RETIRED):
         raise DomainError("not_published", field="to_version", version=to_version.number)
-    copy = RuleVersion.objects.create(number=_next_number(), status=Status.IN_REVIEW, based_on=to_version, source="rollback",
-                                      created_by=actor, submitted_by=actor, note=note or f"rollback to v{to_version.number}")
-    _write_rules(copy, version_content(to_version))
-    compile_error = compile_check(build_rulebook(copy))
-    if compile_error:
-        raise DomainError("does_not_compile", field="to_version", version=to_version.number, detail=compile_error)
-    _event(copy, actor, "rollback", note, to_version=to_version.number)
-    return _publish(copy, actor, note or f"rollback to v{to_version.number}")
+    draft = RuleVersion.objects.create(number=_next_number(), status=Status.DRAFT, based_on=to_version, source="rollback",
+                                       created_by=actor, note=note or f"rollback to v{to_version.number}")
+    _write_rules(draft, version_content(to_version))
+    _propose_case_changes(draft)
+    _event(draft, actor, "rollback", note, to_version=to_version.number)
+    return draft
+
+
+def _propose_case_changes(draft: RuleVersion) -> None:
+    """For every case the draft answers otherwise than the library expects, the draft's answer as a case change."""
+    book = build_rulebook(draft)
+    ids = dict(GoldenCase.objects.values_list("name", "pk"))
+    rows = []
+    for case in golden_cases():
+        if run_case(book, case) is None:
+            continue
+        answer = answer_to(book, case)
+        if answer is None or run_case(book, answer) is not None:
+            continue  # the draft cannot answer it: the case stays failing, and publication waits for a fix
+        rows.append(DraftCaseChange(
+            version=draft, case_id=ids[case.name], expected=answer.expected, amount_yuan=answer.amount_yuan,
+            unmet=list(answer.unmet),
+            before={"expected": case.expected, "amount_yuan": case.amount_yuan, "unmet": list(case.unmet)},
+        ))
+    DraftCaseChange.objects.bulk_create(rows)

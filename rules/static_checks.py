@@ -16,6 +16,8 @@ from itertools import combinations
 
 from django.utils import translation
 
+from catalogue import display
+from catalogue.amounts import amount_differs
 from policy_portal.messages import Bilingual, Message
 
 from .adjustments import FACTS_READ
@@ -72,6 +74,7 @@ def static_checks(book: RuleBook, *, cases=None, today: dt.date | None = None,
             findings += _ended(clause, today)
         if texts is not None:
             findings += unsourced_conditions(clause, texts)
+    findings += amount_findings(book)
     findings += _double_payments(book)
     findings += _unused_facts(book)
     if cases is not None:
@@ -285,6 +288,36 @@ def unsourced_conditions(clause: ClauseSpec, texts: dict[str, str]) -> list[Find
                             quote=c.source_quote, document=document) if c.source_quote
                     else Message("finding_condition_without_words", clause=clause.code, conditions=_shown([c], None)))
             out.append(Finding(WARNING, "condition_without_words", clause.code, c.fact, text))
+    return out
+
+
+# ---------------------------------------------------------------- an amount the text does not state
+
+AMOUNT_DIFFERS = "amount_differs_from_text"
+
+
+def _amount_words(clause: ClauseSpec) -> Bilingual:
+    shown = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            shown[language] = display.amount(clause.amount_yuan, clause.amount_kind)
+    return Bilingual(shown["zh-hans"], shown["en"])
+
+
+def amount_findings(book: RuleBook) -> list[Finding]:
+    """Clauses whose amount or kind is not what their quoted words state (最高 80 万元 under a quote of 最高50万元):
+    the bureau may set it so, but the reviewer acknowledges each with a reason before publishing."""
+    out = []
+    for clause in book.evaluated_clauses:
+        if not clause.quote:
+            continue  # no words to compare with (a book built without its catalogue)
+        stated = amount_differs(clause.quote, clause.amount_yuan, clause.amount_kind)
+        if stated is None:
+            continue
+        text = (Message("finding_amount_differs", clause=clause.code, amount=_amount_words(clause),
+                        stated="、".join(s.words for s in stated)) if stated
+                else Message("finding_amount_without_text", clause=clause.code, amount=_amount_words(clause)))
+        out.append(Finding(WARNING, AMOUNT_DIFFERS, clause.code, None, text))
     return out
 
 

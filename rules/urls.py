@@ -12,6 +12,7 @@ urlpatterns = [
     path("rules/versions/<int:number>/submit/", views.version_submit, name="submit"),
     path("rules/versions/<int:number>/publish/", views.version_publish, name="publish"),
     path("rules/versions/<int:number>/reject/", views.version_reject, name="reject"),
+    path("rules/versions/<int:number>/amend/", views.version_amend, name="amend"),
     path("rules/versions/<int:number>/rollback/", views.version_rollback, name="rollback"),
     path("rules/versions/<int:number>/clauses/<str:code>/", views.clause_edit, name="clause-edit"),
     path("rules/versions/<int:number>/impact/", views.impact_page, name="impact"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rules/versions/<int:number>/submit/", apis.RuleVersionSubmitApi.as_view(), name="api-rule-version-submit"),
     path("rules/versions/<int:number>/publish/", apis.RuleVersionPublishApi.as_view(), name="api-rule-version-publish"),
     path("rules/versions/<int:number>/reject/", apis.RuleVersionRejectApi.as_view(), name="api-rule-version-reject"),
+    path("rules/versions/<int:number>/amend/", apis.RuleVersionAmendApi.as_view(), name="api-rule-version-amend"),
     path("rules/versions/<int:number>/rollback/", apis.RuleVersionRollbackApi.as_view(), name="api-rule-version-rollback"),
     path("rules/versions/<int:number>/impact/", apis.RuleVersionImpactApi.as_view(), name="api-rule-version-impact"),
     path("rules/versions/<int:number>/checks/", apis.RuleVersionChecksApi.as_view(), name="api-rule-version-checks"),

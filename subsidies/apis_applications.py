@@ -20,14 +20,17 @@ from policy_portal.pagination import Pagination, get_paginated_response
 from . import limits
 from .documents import application_pdf
 from .models import Application
+from .money import support_left_yuan
 from .selectors_applications import (
     allowed_actions,
+    application_consultations,
     application_detail,
+    application_history,
     application_materials,
     application_or_404,
     application_queue,
+    sees_internal,
 )
-from .money import support_left_yuan
 from .services import application_create, application_submit, application_transition, application_update
 from .services.appeals import application_appeal
 from .services.attachments import attachment_add
@@ -36,10 +39,13 @@ from .workflow import DECISIONS
 
 
 class EventSerializer(serializers.Serializer):
+    """An event as the caller may read it (selectors_applications.application_history): the applicant sees no
+    consultation, no reason officers give one another, and an officer by their bureau, not their username."""
+
     action = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    actor = serializers.CharField(allow_null=True, help_text="Username; for the applicant, an officer's bureau.")
     reason = serializers.CharField()
     data = serializers.JSONField()
     created_at = serializers.DateTimeField()
@@ -150,10 +156,10 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     description = serializers.CharField()
     achievement_key = serializers.CharField()
     evaluation = serializers.SerializerMethodField()
-    events = EventSerializer(many=True)
+    events = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True)
-    consultations = ConsultationSerializer(many=True)
-    appeals = AppealSerializer(many=True)
+    consultations = serializers.SerializerMethodField(help_text="Between bureaus: officers only (empty for the applicant).")
+    appeals = serializers.SerializerMethodField(help_text="The officers' usernames are null for the applicant.")
     appeal_until = serializers.SerializerMethodField(help_text="A rejection: the last day to appeal (复核)")
     allowed_actions = serializers.SerializerMethodField()
     call = serializers.SerializerMethodField(help_text="The call it is (or will be) submitted under; null: rolling")
@@ -172,6 +178,21 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
 
     def get_appeal_until(self, app) -> dt.date | None:
         return limits.appeal_deadline(app) if app.status == "rejected" else None
+
+    @extend_schema_field(AppealSerializer(many=True))
+    def get_appeals(self, app) -> list:
+        data = AppealSerializer(app.appeals.all(), many=True).data
+        if not sees_internal(self.context["request"].user):
+            data = [{**a, "assigned_to": None, "decided_by": None} for a in data]
+        return data
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, app) -> list:
+        return EventSerializer(application_history(self.context["request"].user, app), many=True).data
+
+    @extend_schema_field(ConsultationSerializer(many=True))
+    def get_consultations(self, app) -> list:
+        return ConsultationSerializer(application_consultations(self.context["request"].user, app), many=True).data
 
     @extend_schema(responses=EvaluationSerializer(allow_null=True))
     def get_evaluation(self, app) -> dict | None:

@@ -20,6 +20,7 @@ MESSAGES = {
     "same_bureau": _("The application is already with that bureau."),
     "not_consulted_bureau": _("Only an officer of the consulted bureau can answer."),
     "already_answered": _("This consultation has been answered."),
+    "application_incomplete": _("Before it is submitted, the %(clause)s application needs: %(missing)s."),
     "over_yearly_cap": _("Beyond the yearly cap on support from FIM (%(cap_yuan)s): %(left_yuan)s is left for %(year)s."),
     "own_decision": _("The officer who took the decision cannot review its appeal; another officer of the bureau does."),
     "appeal_too_late": _("An appeal (复核) must be made within %(days)s working days of the decision, that is by "

@@ -8,7 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.selectors import bureau_of, organisation_of, role_of
+from accounts.selectors import bureau_of, organisation_of, profile_of, role_of
+from catalogue.display import bureau_name
 from policy_portal.exceptions import DomainError
 from rules.impact import Subject
 
@@ -73,7 +74,8 @@ def application_detail(user, application_id) -> Application | None:
     return (
         visible_applications(user)
         .prefetch_related(
-            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")),
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor__profile__bureau")
+                     .order_by("created_at", "pk")),
             Prefetch("evaluations", queryset=Evaluation.objects.select_related("rule_version").order_by("-created_at", "-pk")),
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
             Prefetch("appeals", queryset=Appeal.objects.select_related("assigned_to", "decided_by")
@@ -93,6 +95,53 @@ def application_or_404(user, application_id) -> Application:
     if app is None:
         raise Http404("No such application.")
     return app
+
+
+# What passes between bureaus stays with the officers: the applicant sees neither the consultations (questions,
+# answers) nor the reasons officers give one another, nor officers' usernames; it sees that its application moved,
+# and every reason addressed to it (returned for changes, not supported, approved).
+INTERNAL_EVENTS = frozenset({"consult", "answer"})
+INTERNAL_REASONS = frozenset({"reassign", "recommend", "start_review"})
+
+
+def sees_internal(user) -> bool:
+    """Officers and administrators see the whole file; the applicant only what is addressed to it."""
+    return role_of(user) in (Role.OFFICER, Role.ADMIN)
+
+
+def _actor_label(event, app: Application) -> str:
+    """Who acted, as the applicant may know it: its own members by name, an officer by their bureau."""
+    profile = profile_of(event.actor) if event.actor is not None else None
+    if profile is not None and profile.organisation_id == app.organisation_id:
+        return event.actor.username
+    if profile is not None and profile.bureau is not None:
+        return bureau_name(profile.bureau)
+    return ""
+
+
+def application_history(user, app: Application) -> list[dict]:
+    """The events `user` may read, each {event, action, from_status, to_status, actor, reason, data, created_at}:
+    everything for officers; for the applicant, without the consultations, the reasons officers give one another
+    and officers' usernames."""
+    internal = sees_internal(user)
+    rows = []
+    for e in app.events.all():
+        if not internal and e.action in INTERNAL_EVENTS:
+            continue
+        private = not internal and e.action in INTERNAL_REASONS
+        rows.append({
+            "event": e, "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+            "actor": (e.actor.username if e.actor is not None else None) if internal else _actor_label(e, app),
+            "reason": "" if private else e.reason,
+            "data": e.data if internal else {},
+            "created_at": e.created_at,
+        })
+    return rows
+
+
+def application_consultations(user, app: Application) -> list:
+    """The consultations between bureaus: officers' business, never shown to the applicant."""
+    return list(app.consultations.all()) if sees_internal(user) else []
 
 
 def consultations_to_answer(user, app: Application) -> list:

@@ -22,6 +22,7 @@ from accounts.models import Role
 from accounts.selectors import is_bureau_head, role_of
 from catalogue import display
 from catalogue.models import Clause
+from catalogue.procedures import application_clause
 from policy_portal.exceptions import DomainError
 from policy_portal.messages import Message
 from policy_portal.parsers import load_json
@@ -32,11 +33,14 @@ from rules.selectors import current_version
 from . import limits
 from .documents import application_pdf
 from .documents import fact_rows as _fact_rows
+from .hooks import application_parts
 from .models.applications import Stage, Status
 from .money import support_left_yuan
 from .selectors_applications import (
     allowed_actions,
+    application_consultations,
     application_detail,
+    application_history,
     application_materials,
     application_or_404,
     application_queue,
@@ -44,6 +48,7 @@ from .selectors_applications import (
     can_consult,
     can_edit,
     consultations_to_answer,
+    sees_internal,
 )
 from .services import application_create, application_transition
 from .services.appeals import application_appeal
@@ -133,7 +138,14 @@ def application_new(request):
         messages.error(request, _("Only applicant organisations can apply. Sign in with an applicant account."))
         return redirect("applications:list")
     source = request.POST if request.method == "POST" else request.GET
-    clause = Clause.objects.filter(code=source.get("clause", "")).select_related("document", "article").first()
+    code = str(source.get("clause", ""))
+    if application_clause(code) != code and request.method == "GET":  # IIC-10/11: requirements of IIC-12
+        query = source.copy()
+        query["clause"] = application_clause(code)
+        messages.info(request, _("%(code)s is a requirement of the %(whole)s application: apply for %(whole)s.")
+                      % {"code": code, "whole": application_clause(code)})
+        return redirect(f"{request.path}?{query.urlencode()}")
+    clause = Clause.objects.filter(code=code).select_related("document", "article").first()
     if clause is None or not clause.evaluated:
         raise Http404
     try:
@@ -174,14 +186,15 @@ EVENT_LABELS = {
 }
 
 
-def _history(app) -> list[dict]:
-    """Each event with its action and states in words, in the active language."""
+def _history(user, app) -> list[dict]:
+    """Each event `user` may read, with its action and states in words, in the active language."""
     statuses = dict(Status.choices)
     rows = []
-    for e in app.events.all():
-        action = ACTIONS.get(e.action) or INTERNAL_ACTIONS.get(e.action)
-        label = display.pick(action, "label") if action else str(EVENT_LABELS.get(e.action, e.action))
-        rows.append({"event": e, "label": label, "from": statuses.get(e.from_status, ""), "to": statuses.get(e.to_status, "")})
+    for row in application_history(user, app):
+        action = ACTIONS.get(row["action"]) or INTERNAL_ACTIONS.get(row["action"])
+        label = display.pick(action, "label") if action else str(EVENT_LABELS.get(row["action"], row["action"]))
+        rows.append({**row, "label": label, "from": statuses.get(row["from_status"], ""),
+                     "to": statuses.get(row["to_status"], "")})
     return rows
 
 
@@ -206,7 +219,10 @@ def application_page(request, pk: int):
         "can_edit": can_edit(request.user, app),
         "to_answer": consultations_to_answer(request.user, app),
         "is_district_stage": app.stage == Stage.DISTRICT,
-        "history": _history(app),
+        "history": _history(request.user, app),
+        "consultations": application_consultations(request.user, app),
+        "parts": application_parts(request.user, app),
+        "internal": sees_internal(request.user),  # officers' usernames are for officers
         **_money(request.user, app, actions),
         "time": _time(app),
     })

@@ -27,7 +27,7 @@ from programmes.selectors import submission_window
 from rules.models import ClauseRule
 
 from . import limits, notices
-from .hooks import application_approved
+from .hooks import application_approved, application_parts
 from .models import Appeal, Application, Evaluation, ReferenceCounter
 from .models.applications import Stage, Status
 from .money import clear_decision, commit_budget, release_budget, within_yearly_cap
@@ -147,6 +147,15 @@ def achievement_not_yet_supported(app: Application) -> None:
         achievement_key=app.achievement_key, status=Status.APPROVED
     ).exclude(pk=app.pk).exists():
         raise Conflict("achievement_already_supported", field="achievement_key", achievement=app.achievement_key)
+
+
+def parts_complete(app: Application) -> None:
+    """Every part of the application that lives with another app is complete (IIC-12 第十二条: the 组建方案 following
+    附件1 and the 附件2 evaluation form go with the application), so no reviewer receives an incomplete file."""
+    missing = [part for part in application_parts(None, app) if not part.complete]
+    if missing:
+        raise DomainError("application_incomplete", field=f"parts.{missing[0].key}", clause=app.clause.code,
+                          missing=[part.missing or part.title for part in missing])
 
 
 def not_at_district_stage(app: Application) -> None:
@@ -377,11 +386,11 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         Action("submit", OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "提交", "Submit", primary=True,
-               conditions=(organisation_verified, amount_stated, call_open, materials_complete),
+               conditions=(organisation_verified, amount_stated, call_open, parts_complete, materials_complete),
                changes=(route, under_call, numbered, start_clock),
                effects=(evaluate("submission"), tell), repeated=already_submitted, wrong_state="not_submittable"),
         Action("resubmit", OWNER, frozenset({Status.RETURNED}), Status.RESUBMITTED, "重新提交", "Resubmit", primary=True,
-               changes=(start_clock,), effects=(evaluate("resubmission"), tell)),
+               conditions=(parts_complete,), changes=(start_clock,), effects=(evaluate("resubmission"), tell)),
         Action("withdraw", OWNER, OPEN_OR_EDITABLE, Status.WITHDRAWN, "撤回", "Withdraw", changes=(stop_clock,)),
         Action("start_review", OFFICER, frozenset({Status.SUBMITTED, Status.RESUBMITTED}), Status.UNDER_REVIEW,
                "开始审核", "Start review"),

@@ -27,6 +27,7 @@ from .recognition import (  # noqa: F401
     IIC_PLAN_TEXT_FIELDS,
     IICEstablishmentPlan,
     IICScoreSheet,
+    IICSelfAssessment,
     RecognitionPackage,
 )
 from .registers import (  # noqa: F401

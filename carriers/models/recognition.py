@@ -120,3 +120,20 @@ class IICScoreSheet(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "bureau"], name="one_score_sheet_per_bureau")]
+
+
+class IICSelfAssessment(models.Model):
+    """The applicant's own 附件2 evaluation form, part of an IIC-12 application and required before it is submitted;
+    both stages of reviewers (the district 主管单位, then 市发展改革委) read it beside their own score sheets."""
+
+    application = models.OneToOneField("subsidies.Application", on_delete=models.CASCADE, related_name="iic_self_assessment")
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scores = models.JSONField(default=dict, help_text=_("Third-level indicator key → score (a decimal string)."))
+    bonus = models.JSONField(default=dict, help_text=_("Bonus item key → score."))
+    base_total = models.DecimalField(max_digits=6, decimal_places=2)
+    bonus_total = models.DecimalField(max_digits=6, decimal_places=2)
+    total = models.DecimalField(max_digits=6, decimal_places=2)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.application_id}: {self.total}"

@@ -17,4 +17,4 @@ from .reminders import (  # noqa: F401
     centre_change_register,
     change_report_reminders_send,
 )
-from .score_sheets import iic_score_sheet_save  # noqa: F401
+from .score_sheets import iic_score_sheet_save, iic_self_assessment_save  # noqa: F401

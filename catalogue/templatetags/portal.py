@@ -28,6 +28,16 @@ def amount_kind(kind):
 
 
 @register.filter
+def amount_badge(kind):
+    return display.amount_badge(kind)
+
+
+@register.simple_tag
+def amount_note(quote, yuan, kind):
+    return display.amount_note(quote, yuan, kind)
+
+
+@register.filter
 def article_label(article):
     return display.article_label(article)
 

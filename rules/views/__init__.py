@@ -9,6 +9,7 @@ from .spreadsheets import export_xlsx, export_yaml, import_page
 from .versions import (
     draft_create,
     job_progress,
+    version_amend,
     version_list,
     version_page,
     version_publish,
@@ -19,6 +20,6 @@ from .versions import (
 
 __all__ = [
     "case_edit", "case_library", "checks_page", "clause_edit", "draft_create", "export_xlsx", "export_yaml",
-    "impact_page", "import_page", "job_progress", "version_list", "version_page", "version_publish", "version_reject",
+    "impact_page", "import_page", "job_progress", "version_amend", "version_list", "version_page", "version_publish", "version_reject",
     "version_rollback", "version_submit",
 ]

@@ -11,6 +11,7 @@ from catalogue import display
 
 from ..static_checks import ERROR, INFO, WARNING
 from .base import OUTCOME_LABELS, job_dict, rule_admin_page, selectors, status_label, version_or_404
+from .versions import case_rows  # the version page lists the same case results
 
 SEVERITY_LABELS = {
     ERROR: pgettext_lazy("finding", "Errors"),
@@ -72,4 +73,5 @@ def checks_page(request, number: int):
         groups.append({"severity": severity, "label": SEVERITY_LABELS[severity], "items": items})
     return render(request, "rules/checks.html", {
         "version": version, "groups": groups, "today": today, "status_label": status_label(version.status),
+        "cases": case_rows(version),
     })

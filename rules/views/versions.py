@@ -17,7 +17,17 @@ from policy_portal.exceptions import DomainError
 
 from ..cases import CasesFailed
 from ..messages import case_failure_message
-from ..services import ruleset_draft_create, ruleset_publish, ruleset_reject, ruleset_rollback, ruleset_submit
+from ..messages import outcome_label
+from ..services import (
+    amounts_to_acknowledge,
+    editors,
+    ruleset_amend,
+    ruleset_draft_create,
+    ruleset_publish,
+    ruleset_reject,
+    ruleset_rollback,
+    ruleset_submit,
+)
 from .base import (
     OUTCOME_LABELS,
     SOURCE_LABELS,
@@ -39,8 +49,35 @@ ACTION_LABELS = {
     "submit": pgettext_lazy("rule event", "Submitted for review"),
     "publish": pgettext_lazy("rule event", "Published"),
     "reject": pgettext_lazy("rule event", "Rejected"),
-    "rollback": pgettext_lazy("rule event", "Rolled back"),
+    "rollback": pgettext_lazy("rule event", "Rollback drafted"),
+    "amend": pgettext_lazy("rule event", "Reopened to amend"),
 }
+UNDER_REVIEW = (Status.DRAFT, Status.IN_REVIEW, Status.REJECTED)
+
+
+def _expectation(outcome: str, amount_yuan) -> str:
+    label = str(outcome_label(outcome))
+    return f"{label} · {display.amount(amount_yuan, 'cap')}" if amount_yuan is not None else label
+
+
+def case_rows(version) -> dict:
+    """The case library run against `version`, case by case, as the author and the reviewer see it before
+    publishing (the publish gate runs the same cases)."""
+    rows = []
+    for case, failure in selectors.version_case_results(version):
+        rows.append({"name": case.name, "clause": case.clause, "expected": _expectation(case.expected, case.amount_yuan),
+                     "passed": failure is None, "what": case_failure_message(failure) if failure else ""})
+    rows.sort(key=lambda r: (r["passed"], r["clause"], r["name"]))
+    failed = [r for r in rows if not r["passed"]]
+    return {"rows": rows, "failed": failed, "passed": [r for r in rows if r["passed"]], "total": len(rows),
+            "show_names": display.is_english()}
+
+
+def case_change_rows(version) -> list[dict]:
+    return [{"name": name, "clause": c["clause"], "pk": c["pk"],
+             "before": _expectation(c["before"].get("expected", ""), c["before"].get("amount_yuan")),
+             "after": _expectation(c["expected"], c["amount_yuan"])}
+            for name, c in selectors.version_case_changes(version).items()]
 
 
 @rule_admin_page
@@ -96,9 +133,12 @@ def _event_detail(e) -> str:
     if e.action == "draft" and data.get("based_on"):
         return _("copied from v%(number)s") % {"number": data["based_on"]}
     if e.action == "rollback" and data.get("to_version"):
-        return _("the rules of v%(number)s") % {"number": data["to_version"]}
-    if e.action == "publish" and data.get("previous"):
-        return _("replacing v%(number)s") % {"number": data["previous"]}
+        return _("a draft holding the rules of v%(number)s") % {"number": data["to_version"]}
+    if e.action == "publish" and (data.get("previous") or data.get("acknowledged")):
+        parts = [_("replacing v%(number)s") % {"number": data["previous"]}] if data.get("previous") else []
+        parts += [_("%(clause)s's amount acknowledged: %(reason)s") % {"clause": code, "reason": a.get("reason", "")}
+                  for code, a in (data.get("acknowledged") or {}).items()]
+        return "; ".join(parts)
     if e.action == "import":
         changed = data.get("changed") or []
         return f"{data.get('format', '')}: " + (", ".join(changed) if changed else _("no changes"))
@@ -130,7 +170,13 @@ def _version_page(request, version, *, failures=(), status=200):
         },
         "changed": selectors.changed_outcomes(job),
         "outcome_labels": OUTCOME_LABELS,
-        "is_author": request.user.pk in (version.created_by_id, version.submitted_by_id),
+        "is_author": request.user.pk in editors(version),
+        "cases": case_rows(version) if version.status in UNDER_REVIEW else None,
+        "case_changes": case_change_rows(version),
+        "display_english": display.is_english(),  # case names are English data
+        "to_acknowledge": ([{"clause": f.clause, "message": f.message} for f in amounts_to_acknowledge(version)]
+                           if version.status == Status.IN_REVIEW else []),
+        "rejection": next((e.note for e in reversed(list(version.events.all())) if e.action == "reject"), ""),
         "failures": [{"name": f.case, "clause": f.clause, "what": case_failure_message(f)} for f in failures],
     }, status=status)
 
@@ -147,10 +193,10 @@ def job_progress(request, number: int):
     return JsonResponse({"version": version.number, "job": job_dict(selectors.reevaluation_job(version))})
 
 
-def _transition(request, number: int, service, success: str):
+def _transition(request, number: int, service, success: str, **extra):
     version = version_or_404(number)
     try:
-        service(actor=request.user, version=version, note=note_of(request))
+        service(actor=request.user, version=version, note=note_of(request), **extra)
     except CasesFailed as exc:  # the page lists the failing cases by name, beside the refusal
         refuse(request, exc)
         return _version_page(request, version_or_404(number), failures=exc.failures, status=exc.status)
@@ -171,8 +217,10 @@ def version_submit(request, number: int):
 @rule_admin_page
 @require_POST
 def version_publish(request, number: int):
+    acknowledgements = {key[len("ack-"):]: value for key, value in request.POST.items() if key.startswith("ack-")}
     return _transition(request, number, ruleset_publish,
-                       _("v%(number)s is published and answers everywhere now. Open applications are re-evaluated."))
+                       _("v%(number)s is published and answers everywhere now. Open applications are re-evaluated."),
+                       acknowledgements=acknowledgements)
 
 
 @rule_admin_page
@@ -183,13 +231,21 @@ def version_reject(request, number: int):
 
 @rule_admin_page
 @require_POST
+def version_amend(request, number: int):
+    return _transition(request, number, ruleset_amend,
+                       _("v%(number)s is a draft again: amend it, then submit it for review."))
+
+
+@rule_admin_page
+@require_POST
 def version_rollback(request, number: int):
+    """A rollback is a draft like any other: it is submitted, reviewed and published by another administrator."""
     version = version_or_404(number)
     try:
-        restored = ruleset_rollback(actor=request.user, to_version=version, note=note_of(request))
+        draft = ruleset_rollback(actor=request.user, to_version=version, note=note_of(request))
     except DomainError as exc:
         refuse(request, exc)
         return redirect("ruleadmin:versions")
-    messages.success(request, _("The rules of v%(old)s are published again as v%(new)s.") % {"old": version.number,
-                                                                                           "new": restored.number})
-    return redirect("ruleadmin:version", number=restored.number)
+    messages.success(request, _("Draft v%(new)s holds the rules of v%(old)s. Check it, then submit it for review: "
+                                "another administrator publishes it.") % {"old": version.number, "new": draft.number})
+    return redirect("ruleadmin:version", number=draft.number)

@@ -8,6 +8,7 @@ from carriers.models import IICScoreSheet
 from subsidies.services import application_create, application_submit
 from tests.browser.test_application_flow import sign_in
 from tests.factories import OrganisationFactory, applicant, officer
+from tests.integration.test_carriers import iic_parts_complete
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +21,7 @@ def iic_application(policies):
     carriers_load()  # the live server's database is flushed after each test: load 附件2 again
     user = applicant(organisation=OrganisationFactory(name="重庆具身智能研究有限公司", district="渝北区"))
     app = application_create(actor=user, clause_code="IIC-12", facts=IIC_FACTS)
+    iic_parts_complete(user, app)  # 附件1 and the 附件2 self-assessment: required before submitting
     return application_submit(actor=user, application_id=app.pk)
 
 

@@ -79,6 +79,7 @@ def test_a_raised_cap_is_drafted_reviewed_published_and_shown_by_the_checker(new
     reviewer = new_page()
     sign_in(reviewer, "reviewer")
     reviewer.goto(draft_url)
+    reviewer.fill('textarea[name="ack-FIM-4.2"]', "市经济信息委决定将上限提高到 80 万元")  # differs from 最高50万元
     reviewer.fill("#id_publish_note", "已核对影响预览")
     reviewer.get_by_role("button", name="发布", exact=True).click()
     expect(reviewer.locator(".version-title .status")).to_have_text("已发布")

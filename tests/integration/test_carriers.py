@@ -19,6 +19,7 @@ from carriers.loading import carriers_load
 from carriers.models import (
     CarrierEvent,
     ComplexAssessment,
+    IICEstablishmentPlan,
     IncubationCarrier,
     IndustryInnovationCentre,
     IndustryResearchInstitute,
@@ -101,12 +102,23 @@ def iic_plan_complete(user, app):
                          supporting_ids=[agreement.pk])
 
 
+def iic_parts_complete(user, app):
+    """The parts IIC-12 requires before submitting: the 组建方案 (附件1) and the applicant's 附件2 self-assessment."""
+    from carriers.services import iic_self_assessment_save
+
+    iic_plan_complete(user, app)
+    scores, bonus = full_marks()
+    iic_self_assessment_save(actor=user, application_id=app.pk, scores=scores, bonus=bonus)
+    return app
+
+
 def iic_application(django_capture_on_commit_callbacks, *, plan=True):
     user = applicant(organisation=OrganisationFactory(name="重庆具身智能研究有限公司", district="渝北区"))
     app = apply(user, "IIC-12", IIC_FACTS)
-    if plan:
-        iic_plan_complete(user, app)
+    iic_parts_complete(user, app)
     app = submit(user, app, django_capture_on_commit_callbacks)
+    if not plan:  # gone after submission: what the register itself refuses
+        IICEstablishmentPlan.objects.filter(application=app).delete()
     return user, app
 
 
@@ -199,7 +211,7 @@ def test_a_centre_missing_an_iic11_mechanism_is_refused(django_capture_on_commit
     user = applicant()
     facts = {**IIC_FACTS, "iic_mechanisms": ["talent_incentive", "result_sharing", "collaborative_innovation"]}
     app = apply(user, "IIC-12", facts)
-    iic_plan_complete(user, app)
+    iic_parts_complete(user, app)
 
     with pytest.raises(DomainError) as err:
         register_from_application(force_approved(submit(user, app, django_capture_on_commit_callbacks)))
@@ -484,7 +496,7 @@ def test_officers_score_an_iic_application_and_the_ranking_follows_the_totals(dj
     _user, first = iic_application(django_capture_on_commit_callbacks, plan=False)
     user2 = applicant(organisation=OrganisationFactory(district="渝北区"))
     facts = {**IIC_FACTS, "iic_proposed_name": "重庆市低空经济产业创新中心"}
-    second = submit(user2, apply(user2, "IIC-12", facts), django_capture_on_commit_callbacks)
+    second = submit(user2, iic_parts_complete(user2, apply(user2, "IIC-12", facts)), django_capture_on_commit_callbacks)
     district = officer("渝北区发展改革委")
     scores, bonus = full_marks()
 

@@ -62,7 +62,7 @@ def test_a_publication_reaches_another_process_within_seconds(other_process):
     GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False).update(amount_yuan=800_000)
     ruleset_submit(actor=author, version=draft)
 
-    ruleset_publish(actor=UserFactory(), version=draft)
+    ruleset_publish(actor=UserFactory(), version=draft, acknowledgements={"FIM-4.2": "the bureau raised the cap"})
     published_at = time.monotonic()
     answer = read_answer(other_process)
     while answer["version"] != draft.number and time.monotonic() - published_at < 10:

@@ -89,7 +89,7 @@ def publish_raised_cap(cap: int):
 
     GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False).update(amount_yuan=cap)
     ruleset_submit(actor=author, version=draft)
-    return ruleset_publish(actor=UserFactory(), version=draft)
+    return ruleset_publish(actor=UserFactory(), version=draft, acknowledgements={"FIM-4.2": "the bureau raised the cap"})
 
 
 @pytest.mark.integration

@@ -60,7 +60,7 @@ def test_a_raised_cap_goes_through_draft_review_and_publication(django_capture_o
     submitted = author.post(f"/api/v1/rules/versions/{number}/submit/", {"note": "please"}, format="json")
     refused = author.post(f"/api/v1/rules/versions/{number}/publish/", {}, format="json")
     with django_capture_on_commit_callbacks(execute=True):
-        published = reviewer.post(f"/api/v1/rules/versions/{number}/publish/", {"note": "checked"}, format="json")
+        published = reviewer.post(f"/api/v1/rules/versions/{number}/publish/", {"note": "checked", "acknowledgements": {"FIM-4.2": "raised by the bureau"}}, format="json")
     detail = reviewer.get(f"/api/v1/rules/versions/{number}/").json()
     job = reviewer.get(f"/api/v1/rules/jobs/{detail['latest_job']['id']}/").json()
     listed = reviewer.get("/api/v1/rules/versions/").json()
@@ -109,7 +109,8 @@ def test_a_failing_golden_case_blocks_publishing_and_names_the_clause_and_outcom
     put_fim42(author, number, amount_yuan=800_000)
     author.post(f"/api/v1/rules/versions/{number}/submit/", {}, format="json")
 
-    response = reviewer.post(f"/api/v1/rules/versions/{number}/publish/", {}, format="json")
+    response = reviewer.post(f"/api/v1/rules/versions/{number}/publish/", {"acknowledgements": {"FIM-4.2": "raised"}},
+                             format="json")
 
     assert response.status_code == 400 and response.json()["code"] == "golden_cases_failed"
     assert "FIM-4.2" in response.json()["message"] and "50 万元" in response.json()["message"]  # by clause and outcome
@@ -159,7 +160,7 @@ def test_static_checks_name_a_condition_that_rests_on_no_words_of_the_text():
     assert [f for f in clean if f["code"] == "condition_without_words"] == []
 
 
-def test_reject_needs_a_reason_and_rollback_publishes_an_earlier_version_again(django_capture_on_commit_callbacks):
+def test_reject_needs_a_reason_and_rollback_is_a_draft_its_author_cannot_publish(django_capture_on_commit_callbacks):
     author, reviewer = api(rule_admin()), api(rule_admin())
     original = current_version().number
     number = new_draft(author)
@@ -167,12 +168,19 @@ def test_reject_needs_a_reason_and_rollback_publishes_an_earlier_version_again(d
 
     no_reason = reviewer.post(f"/api/v1/rules/versions/{number}/reject/", {"note": " "}, format="json")
     rejected = reviewer.post(f"/api/v1/rules/versions/{number}/reject/", {"note": "say why"}, format="json")
+    rolled = reviewer.post(f"/api/v1/rules/versions/{original}/rollback/", {"note": "as before"}, format="json")
+    back = rolled.json()["number"]
+    reviewer.post(f"/api/v1/rules/versions/{back}/submit/", {}, format="json")
+    own = reviewer.post(f"/api/v1/rules/versions/{back}/publish/", {}, format="json")
     with django_capture_on_commit_callbacks(execute=True):
-        rolled = reviewer.post(f"/api/v1/rules/versions/{original}/rollback/", {"note": "as before"}, format="json")
+        published = author.post(f"/api/v1/rules/versions/{back}/publish/", {}, format="json")
 
     assert no_reason.status_code == 400 and no_reason.json()["field"] == "note"
     assert rejected.json()["status"] == "rejected"
-    assert rolled.status_code == 201 and rolled.json()["source"] == "rollback" and rolled.json()["current"]
+    assert rolled.status_code == 201 and rolled.json()["source"] == "rollback"
+    assert rolled.json()["status"] == "draft" and not rolled.json()["current"]
+    assert own.status_code == 403 and own.json()["code"] == "second_administrator_required"
+    assert published.status_code == 200 and published.json()["current"]
 
 
 def test_export_and_import_round_trip_through_the_endpoints():

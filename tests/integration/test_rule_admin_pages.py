@@ -70,7 +70,7 @@ def test_a_raised_cap_is_drafted_reviewed_and_published_by_a_second_administrato
     author.post(f"/rules/versions/{draft.number}/submit/", {"note": "please review"})
     refused = author.post(f"/rules/versions/{draft.number}/publish/", follow=True)
     with django_capture_on_commit_callbacks(execute=True):
-        reviewer.post(f"/rules/versions/{draft.number}/publish/", {"note": "checked"})
+        reviewer.post(f"/rules/versions/{draft.number}/publish/", {"note": "checked", "ack-FIM-4.2": "raised by the bureau"})
     page = reviewer.get(f"/rules/versions/{draft.number}/")
     progress = reviewer.get(f"/rules/versions/{draft.number}/reevaluation.json").json()
     listing = reviewer.get("/rules/")
@@ -153,7 +153,7 @@ def test_publishing_is_refused_while_a_golden_case_fails_and_the_page_names_the_
     raise_fim42(author, draft)  # the library still expects 500,000
     author.post(f"/rules/versions/{draft.number}/submit/")
 
-    response = reviewer.post(f"/rules/versions/{draft.number}/publish/", follow=True)
+    response = reviewer.post(f"/rules/versions/{draft.number}/publish/", {"ack-FIM-4.2": "raised"}, follow=True)
 
     body = response.content.decode()
     assert FIM42_CASE in body and "案例库中有案例在此版本下未通过" in body
@@ -192,7 +192,8 @@ def test_the_static_checks_page_lists_findings_by_severity_in_the_page_language(
     assert error["message"] in response.content.decode()
 
 
-def test_a_rejected_version_needs_a_reason_and_rollback_publishes_an_earlier_version_again(django_capture_on_commit_callbacks):
+def test_a_rejected_version_needs_a_reason_and_rollback_is_a_draft_reviewed_by_another_administrator(
+        django_capture_on_commit_callbacks):
     author, reviewer = signed_in(rule_admin()), signed_in(rule_admin())
     original = current_version()
     draft = new_draft(author)
@@ -201,16 +202,24 @@ def test_a_rejected_version_needs_a_reason_and_rollback_publishes_an_earlier_ver
     author.post(f"/rules/versions/{draft.number}/submit/")
     no_reason = reviewer.post(f"/rules/versions/{draft.number}/reject/", {"note": ""}, follow=True)
     with django_capture_on_commit_callbacks(execute=True):
-        reviewer.post(f"/rules/versions/{draft.number}/publish/")
+        reviewer.post(f"/rules/versions/{draft.number}/publish/", {"ack-FIM-4.2": "raised"})
 
-    move_fim42_cases(author, "500000")
+    rolled = reviewer.post(f"/rules/versions/{original.number}/rollback/", {"note": "back to the text's 50万元"})
+    restored = RuleVersion.objects.order_by("-number").first()
+    page = reviewer.get(f"/rules/versions/{restored.number}/").content.decode()
+    reviewer.post(f"/rules/versions/{restored.number}/submit/")
+    own = reviewer.post(f"/rules/versions/{restored.number}/publish/", follow=True)
+    still = current_version()
     with django_capture_on_commit_callbacks(execute=True):
-        rolled = reviewer.post(f"/rules/versions/{original.number}/rollback/", {"note": "back to the text's 50万元"})
+        author.post(f"/rules/versions/{restored.number}/publish/")
 
-    restored = current_version()
     assert "说明需要修改什么" in no_reason.content.decode()
     assert rolled.status_code == 302 and rolled["Location"] == f"/rules/versions/{restored.number}/"
-    assert restored.number > draft.number and restored.source == "rollback" and fim42_cap(restored) == 500_000
+    assert 'id="case-changes"' in page and FIM42_CASE in page  # the cases that move back with the rules
+    assert "另一位管理员" in own.content.decode() and still == draft
+    assert current_version() == restored and restored.source == "rollback" and fim42_cap(restored) == 500_000
+    assert set(GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False)
+               .values_list("amount_yuan", flat=True)) == {500_000}
 
 
 def test_an_exported_workbook_edited_and_imported_changes_the_draft_and_a_bad_cell_is_named():

@@ -34,6 +34,9 @@ def expect_fim42_cap(amount):
     GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False).update(amount_yuan=amount)
 
 
+ACKNOWLEDGED = {"FIM-4.2": "the bureau raised the cap"}
+
+
 def cap_of(result, code="FIM-4.2"):
     return next(e["amount_yuan"] for e in result["eligible"] if e["code"] == code)
 
@@ -48,7 +51,7 @@ def test_a_raised_cap_goes_live_only_when_a_second_administrator_publishes():
 
     with pytest.raises(NotAllowed):
         ruleset_publish(actor=author, version=draft)
-    ruleset_publish(actor=reviewer, version=draft)
+    ruleset_publish(actor=reviewer, version=draft, acknowledgements=ACKNOWLEDGED)
 
     new = current_version()
     assert new.number == draft.number and new.status == RuleVersion.Status.PUBLISHED
@@ -104,7 +107,7 @@ def test_a_failing_golden_case_blocks_publishing():
     ruleset_submit(actor=author, version=draft)
 
     with pytest.raises(DomainError) as err:
-        ruleset_publish(actor=UserFactory(), version=draft)
+        ruleset_publish(actor=UserFactory(), version=draft, acknowledgements=ACKNOWLEDGED)
 
     assert err.value.code == "golden_cases_failed"
     assert "FIM-4.2" in err.value.message  # by clause and outcome; the pages list the failures by name
@@ -120,17 +123,26 @@ def test_a_draft_that_does_not_compile_in_time_is_refused():
     assert "did not compile" in compile_check(book, timeout=0)
 
 
-def test_rolling_back_publishes_the_earlier_rules_as_a_new_version():
+def test_rolling_back_is_a_draft_that_another_administrator_publishes_with_its_case_changes():
     author, reviewer = UserFactory(), UserFactory()
     original = current_version()
     draft = ruleset_draft_create(actor=author)
     edit_fim42(author, draft, amount_yuan=900_000)
     expect_fim42_cap(900_000)
     ruleset_submit(actor=author, version=draft)
-    ruleset_publish(actor=reviewer, version=draft)
+    ruleset_publish(actor=reviewer, version=draft, acknowledgements=ACKNOWLEDGED)
 
     restored = ruleset_rollback(actor=reviewer, to_version=original)
+    still_current = current_version()
+    ruleset_submit(actor=reviewer, version=restored)
+    with pytest.raises(NotAllowed):
+        ruleset_publish(actor=reviewer, version=restored)
+    ruleset_publish(actor=author, version=restored)
 
+    restored.refresh_from_db()
+    assert still_current == draft and restored.status == RuleVersion.Status.PUBLISHED
+    assert set(GoldenCase.objects.filter(clause__code="FIM-4.2", amount_yuan__isnull=False)
+               .values_list("amount_yuan", flat=True)) == {500_000}
     assert current_version() == restored and restored.number > draft.number
     assert cap_of(check(rulebook_for_version(restored), STANDARD_FACTS, AS_OF)) == 500_000
     assert restored.checksum == original.checksum
@@ -148,7 +160,7 @@ def test_publishing_reevaluates_open_applications_and_marks_changed_eligibility(
     ruleset_submit(actor=author, version=draft)
 
     with django_capture_on_commit_callbacks(execute=True):
-        ruleset_publish(actor=UserFactory(), version=draft)
+        ruleset_publish(actor=UserFactory(), version=draft, acknowledgements=ACKNOWLEDGED)
 
     latest = Evaluation.objects.filter(application=app).order_by("-pk").first()
     assert (latest.trigger, latest.rule_version.number) == ("publish", draft.number)
@@ -180,7 +192,7 @@ def test_loading_the_fixtures_again_never_undoes_a_publication_or_a_case_edit():
     edit_fim42(author, draft, amount_yuan=800_000)
     expect_fim42_cap(800_000)
     ruleset_submit(actor=author, version=draft)
-    ruleset_publish(actor=UserFactory(), version=draft)
+    ruleset_publish(actor=UserFactory(), version=draft, acknowledgements=ACKNOWLEDGED)
 
     report = policies_load()
 
@@ -201,7 +213,7 @@ def test_an_old_decision_replays_with_its_own_version_after_a_new_publication(dj
     edit_fim42(author, draft, amount_yuan=800_000)
     expect_fim42_cap(800_000)
     ruleset_submit(actor=author, version=draft)
-    ruleset_publish(actor=UserFactory(), version=draft)
+    ruleset_publish(actor=UserFactory(), version=draft, acknowledgements=ACKNOWLEDGED)
 
     replayed = check(rulebook_for_version(stored.rule_version), app.facts, stored.as_of)
     today = check(rulebook_for_version(current_version()), app.facts, stored.as_of)

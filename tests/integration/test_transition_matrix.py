@@ -94,10 +94,10 @@ def users():
 def build(steps: list[str], users) -> Application:
     owner = users["owner"]
     if "iic" in steps:
-        from tests.integration.test_carriers import IIC_FACTS, iic_plan_complete
+        from tests.integration.test_carriers import IIC_FACTS, iic_parts_complete
 
         app = application_create(actor=owner, clause_code="IIC-12", facts=IIC_FACTS, as_of=dt.date(2026, 6, 1))
-        iic_plan_complete(owner, app)  # 附件1: what the approval's register entry needs
+        iic_parts_complete(owner, app)  # 附件1 and 附件2: required before submitting
     else:
         amount = None if "no_amount" in steps else 400_000
         app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=amount,

@@ -199,10 +199,10 @@ def test_the_database_refuses_a_second_approval_of_one_achievement(django_captur
 def test_iic_applications_go_first_to_the_district_then_to_the_municipal_commission(django_capture_on_commit_callbacks):
     org = OrganisationFactory(district="渝北区")
     user = applicant(organisation=org)
-    from tests.integration.test_carriers import IIC_FACTS, iic_plan_complete
+    from tests.integration.test_carriers import IIC_FACTS, iic_parts_complete
 
     app = application_create(actor=user, clause_code="IIC-12", facts=IIC_FACTS)
-    iic_plan_complete(user, app)  # 附件1: the approval enters the centre in its register
+    iic_parts_complete(user, app)  # 附件1 and 附件2: required before submitting
     with django_capture_on_commit_callbacks(execute=True):
         app = application_submit(actor=user, application_id=app.pk)
     assert (app.stage, app.district_bureau.short_name_zh) == (Stage.DISTRICT, "渝北区发展改革委")
