@@ -115,3 +115,26 @@ def test_the_api_reports_each_refusal_and_an_already_supported_achievement_is_re
     assert refused.value.code == "achievement_already_supported"
     with pytest.raises(DomainError):
         application_transition(actor=lead, application_id=other.pk, action="award")  # not offered outside services
+
+
+def test_an_award_beyond_the_yearly_cap_is_refused_naming_what_is_left(settings):
+    settings.PORTAL_FIM_CAP_PER_ORGANISATION_YUAN = 800_000
+    lead, [member], [match] = proposed(1)
+
+    result = proposed_awards_confirm(actor=lead, clause_code="FIM-6.2", match_ids=[match.pk])
+
+    assert result.awarded == [] and [exc.code for _m, exc in result.refused] == ["over_yearly_cap"]
+    match.refresh_from_db()
+    assert match.status == "proposed" and not Application.objects.exists()
+
+
+def test_the_clause_page_links_an_awarded_match_to_its_application(client):
+    lead, [member], [match] = proposed(1)
+    proposed_awards_confirm(actor=lead, clause_code="FIM-6.2", match_ids=[match.pk])
+    client.force_login(lead)
+
+    page = client.get("/matching/clauses/FIM-6.2/").content.decode()
+    detail = client.get(f"/applications/{Application.objects.get().pk}/")
+
+    assert Application.objects.get().reference in page
+    assert detail.status_code == 200 and "免申即享认定" in detail.content.decode()
