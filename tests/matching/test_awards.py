@@ -41,7 +41,7 @@ def proposed(count: int):
             for m in members]
     record = list_import_preview(actor=admin, kind_code="single_champion_national", data=list_csv(rows), file_name="a.csv")
     run_job(list_import_apply(actor=admin, import_id=record.pk).job)
-    lead = officer(rulebook_for_version(current_version()).clause("FIM-6.2").lead_bureau.__str__())
+    lead = officer(rulebook_for_version(current_version()).clause("FIM-6.2").lead_bureau)
     clause_matching_set(actor=lead, clause_code="FIM-6.2", no_application=True)
     matches = list(Match.objects.filter(clause__code="FIM-6.2").order_by("pk"))
     assert [m.status for m in matches] == ["proposed"] * count
