@@ -235,10 +235,25 @@ class ConfirmAwardsApi(APIView):
         match_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=5000)
 
     @extend_schema(tags=["matching"], operation_id="matching_confirm_awards", request=InputSerializer,
-                   responses={200: inline_serializer("AwardsConfirmed", {"confirmed": serializers.IntegerField()}),
+                   responses={200: inline_serializer("AwardsConfirmed", {
+                       "confirmed": serializers.IntegerField(),
+                       "awarded": inline_serializer("AwardDone", {"match": serializers.IntegerField(),
+                                                                   "application": serializers.IntegerField(),
+                                                                   "reference": serializers.CharField()}, many=True),
+                       "refused": inline_serializer("AwardRefused", {"match": serializers.IntegerField(),
+                                                                      "organisation": serializers.CharField(),
+                                                                      "code": serializers.CharField(),
+                                                                      "message": serializers.CharField()}, many=True)}),
                               400: ErrorSerializer, 403: ErrorSerializer})
     def post(self, request, code: str):
+        """Each award is its own transaction: the ones refused (over budget, over the yearly cap …) are listed with
+        why, the others stay confirmed, each an approved application."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        count = proposed_awards_confirm(actor=request.user, clause_code=code, match_ids=data.validated_data["match_ids"])
-        return Response({"confirmed": count})
+        result = proposed_awards_confirm(actor=request.user, clause_code=code, match_ids=data.validated_data["match_ids"])
+        return Response({
+            "confirmed": len(result.awarded),
+            "awarded": [{"match": m.pk, "application": m.application_id, "reference": m.application.reference}
+                        for m in result.awarded],
+            "refused": [{"match": m.pk, "organisation": m.organisation.name, "code": exc.code, "message": str(exc.message)}
+                        for m, exc in result.refused]})

@@ -46,7 +46,7 @@ def clause_counts() -> list[dict]:
 
 def clause_matches(code: str):
     return (Match.objects.filter(clause__code=code).exclude(status=Match.Status.EXPIRED)
-            .select_related("organisation").order_by("status", "organisation__name"))
+            .select_related("organisation", "application").order_by("status", "organisation__name"))
 
 
 def conflicts():

@@ -259,8 +259,11 @@ def clause_page(request, code: str):
                                     no_application=request.POST.get("no_application") == "1")
             else:
                 ids = [int(i) for i in request.POST.getlist("match") if i.isdigit()]
-                count = proposed_awards_confirm(actor=request.user, clause_code=code, match_ids=ids)
-                messages.success(request, _("%(count)s award(s) confirmed.") % {"count": count})
+                result = proposed_awards_confirm(actor=request.user, clause_code=code, match_ids=ids)
+                messages.success(request, _("%(count)s award(s) confirmed and approved.") % {"count": len(result.awarded)})
+                for match, exc in result.refused:
+                    messages.error(request, _("Award to %(organisation)s not confirmed: %(reason)s") % {
+                        "organisation": match.organisation.name, "reason": exc.message})
         except DomainError as exc:
             _error(request, exc)
         return redirect("matching:clause", code=code)

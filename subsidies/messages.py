@@ -48,4 +48,6 @@ MESSAGES = {
     "materials_missing": _("Upload the required materials first: %(materials)s."),
     "unknown_material": _("This is not one of the materials of the application's call."),
     "not_submitted": _("The application has not been submitted yet; its application form is made at submission."),
+    "award_amount_unknown": _("%(clause)s grants up to a sum or an investment: an award without an application "
+                              "cannot say how much, so the enterprise must apply."),
 }

@@ -98,7 +98,7 @@ def application_event_notice(app: Application, event, action: str, *, appeal_unt
     reason = event.reason or "—"
     url = _url(app)
     to_applicant = {
-        "return": RETURNED, "approve": APPROVED, "reject": REJECTED, "uphold": APPEAL_UPHELD,
+        "return": RETURNED, "approve": APPROVED, "award": APPROVED, "reject": REJECTED, "uphold": APPEAL_UPHELD,
         "overturn": APPEAL_OVERTURNED, "submit": RECEIVED, "resubmit": RECEIVED,
     }.get(action)
     if to_applicant:

@@ -39,6 +39,7 @@ from .terms import check_amount, current_rule, other_bureaus
 OWNER = "owner"  # a member of the applicant organisation
 OFFICER = "officer"  # an officer of the acting bureau
 REVIEWER = "reviewer"  # an officer of the acting bureau other than the one who decided (an appeal's reviewer)
+LEAD = "lead"  # an officer of the clause's lead bureau (a 免申即享 award: no bureau handles the application yet)
 
 OPEN = frozenset({Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_REVIEW})
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
@@ -73,7 +74,14 @@ def reviewer_check(actor, app: Application) -> None:
         raise NotAllowed("own_decision")
 
 
-WHO = {OWNER: owner_check, OFFICER: officer_check, REVIEWER: reviewer_check}
+def lead_officer_check(actor, app: Application) -> None:
+    """免申即享: the clause's lead bureau awards without an application, so its officers act on the draft."""
+    bureau = bureau_of(actor)
+    if bureau is None or bureau.pk != current_rule(app.clause).lead_bureau_id:
+        raise NotAllowed("not_lead_bureau", field="clause", clause=app.clause.code)
+
+
+WHO = {OWNER: owner_check, OFFICER: officer_check, REVIEWER: reviewer_check, LEAD: lead_officer_check}
 
 
 # ---------------------------------------------------------------- conditions: (app) -> None, raising what is unmet
@@ -84,6 +92,13 @@ def amount_stated(app: Application) -> None:
     rule = current_rule(app.clause)
     if rule.amount_kind in (ClauseRule.AmountKind.CAP, ClauseRule.AmountKind.EQUITY) and not app.amount_requested_yuan:
         raise DomainError("amount_required", field="amount_requested_yuan")
+
+
+def award_amount_known(app: Application) -> None:
+    """免申即享 awards a sum the clause states (a fixed sum, or none): a ceiling or an equity investment needs an
+    application that says how much."""
+    if current_rule(app.clause).amount_kind in (ClauseRule.AmountKind.CAP, ClauseRule.AmountKind.EQUITY):
+        raise Conflict("award_amount_unknown", field="clause", clause=app.clause.code)
 
 
 def organisation_verified(app: Application) -> None:
@@ -231,6 +246,15 @@ def numbered(step: Step) -> None:
         number = cursor.fetchone()[0]
     app.reference = f"{key}-{number:06d}"
     step.data["reference"] = app.reference
+
+
+def awarded_by_lead(step: Step) -> None:
+    """免申即享: the awarding officer's bureau (the clause's lead bureau) decides it at once, in one stage; the
+    application counts as received now and carries the award's reference."""
+    app = step.app
+    app.bureau, app.stage, app.district_bureau = bureau_of(step.actor), Stage.SINGLE, None
+    app.submitted_at = timezone.now()
+    step.data.update(bureau=app.bureau.short_name_zh, stage=app.stage, no_application=True)
 
 
 def approve_amount(step: Step) -> None:
@@ -427,6 +451,13 @@ INTERNAL_ACTIONS: dict[str, Action] = {
         # 公示: an objection upheld takes the approval back to review (payments.services), releasing the budget.
         Action("reopen", OFFICER, frozenset({Status.APPROVED}), Status.UNDER_REVIEW, "重新审核", "Back to review",
                reason_required=True, changes=(clear_decision, start_clock), effects=(release_budget,)),
+        # 免申即享 (matching.services.applying): an officer of the lead bureau confirms a proposed award; the draft
+        # the service created from the organisation's profile is approved at once, with everything an approval does
+        # (the one-achievement rule, the yearly cap, the budget commit, the approval hooks, the applicant told).
+        Action("award", LEAD, frozenset({Status.DRAFT}), Status.APPROVED, "免申即享认定", "Award (no application)",
+               conditions=(award_amount_known, organisation_verified, achievement_not_yet_supported),
+               changes=(awarded_by_lead, numbered, approve_amount, decided, stop_clock),
+               effects=(within_yearly_cap, commit_budget, announce_approval, tell)),
     )
 }
 DECISIONS = ("approve", "reject", "return")  # also taken together through the API's decide endpoint

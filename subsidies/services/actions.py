@@ -6,12 +6,14 @@ ask to draw their buttons), its changes, the save, the ApplicationEvent, then it
 from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from policy_portal.exceptions import Conflict, DomainError
 
 from ..models import Application
+from ..models.applications import Status
 from ..workflow import ACTIONS, INTERNAL_ACTIONS, Step, call_open
-from .applications import _event, _get_for_update
+from .applications import _event, _get_for_update, _validate_facts
 
 
 CALL_OPEN_AT_COMMIT = "application_submitted_while_call_open"  # subsidies migration 0010
@@ -77,3 +79,19 @@ def _transition(
 def application_submit(*, actor, application_id) -> Application:
     """Submit a draft: route it, evaluate it after commit. Submitting twice is one submission."""
     return application_transition(actor=actor, application_id=application_id, action="submit")
+
+
+def application_award(*, actor, organisation, clause, facts: dict, achievement_key: str = "", key: str) -> Application:
+    """免申即享: an application for `organisation` under `clause` with the facts we hold, created by the awarding
+    officer and taken through the declared `award` action to approved, in the caller's transaction. The same `key`
+    (one per match) is the same application: confirming twice approves once."""
+    with transaction.atomic():
+        app = Application.objects.filter(organisation=organisation, clause=clause, idempotency_key=key).first()
+        if app is None:
+            app = Application.objects.create(
+                organisation=organisation, created_by=actor, clause=clause, facts=_validate_facts(facts),
+                as_of=timezone.localdate(), achievement_key=achievement_key.strip()[:160], idempotency_key=key)
+            _event(app, actor=actor, action="create", from_status="", data={"award": key})
+        if app.status == Status.APPROVED:
+            return app
+        return _transition(actor=actor, application_id=app.pk, action="award", internal=True)

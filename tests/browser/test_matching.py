@@ -84,11 +84,17 @@ def test_the_officers_matching_pages_pass_the_audit(new_page):
     from rules.selectors import current_version, rulebook_for_version
     from tests.factories import officer
 
-    firm = OrganisationFactory(name="重庆冠军智能装备有限公司")
-    Match.objects.create(organisation=firm, clause=Clause.objects.get(code="FIM-6.2"),
-                         rule_version=1, outcome="eligible", status="notified", first_seen=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
-                         last_seen=dt.datetime(2026, 6, 1, tzinfo=dt.UTC), status_changed_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
-    officer(rulebook_for_version(current_version()).clause("FIM-6.2").lead_bureau, username="lead")
+    from django.utils import timezone
+
+    from programmes.budgets import budget_set
+
+    for name in ("重庆冠军智能装备有限公司", "重庆第二冠军科技有限公司"):  # the budget pays for the first only
+        Match.objects.create(organisation=OrganisationFactory(name=name), clause=Clause.objects.get(code="FIM-6.2"),
+                             rule_version=1, outcome="eligible", status="notified",
+                             first_seen=dt.datetime(2026, 6, 1, tzinfo=dt.UTC), last_seen=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+                             status_changed_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+    lead = officer(rulebook_for_version(current_version()).clause("FIM-6.2").lead_bureau, username="lead")
+    budget_set(actor=lead, clause_code="FIM-6.2", year=timezone.localdate().year, amount_yuan=1_500_000)
     page = new_page()
 
     sign_in(page, "lead")
@@ -101,6 +107,9 @@ def test_the_officers_matching_pages_pass_the_audit(new_page):
     audit(page, "matching-clause")
     page.click("button:has-text(\"确认所选奖励\")")
     expect(page.locator("main")).to_contain_text("奖励已确认")
+    expect(page.locator("main")).to_contain_text("对重庆第二冠军科技有限公司的奖励未确认：预算余额为 50 万元")
+    expect(page.locator("main")).to_contain_text("FIM-6.2-")  # the awarded match links to its approved application
+    audit(page, "matching-clause-awarded")
 
     # what would make a near miss apply (linked from the check page's near misses)
     facts = '{"org_type":"enterprise","registered_in_chongqing":false,"future_industry_field":"embodied_ai",' \
