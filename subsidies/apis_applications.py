@@ -20,6 +20,7 @@ from .selectors_applications import allowed_actions, application_detail, applica
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
+from .terms import identifier_reads_as_kind
 from .workflow import DECISIONS
 
 
@@ -88,7 +89,13 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     facts = serializers.JSONField()
     as_of = serializers.DateField()
     description = serializers.CharField()
-    achievement_key = serializers.CharField()
+    achievement_kind = serializers.CharField(help_text="How the item is identified: the clause's achievement kind "
+                                                       "(catalogue.achievements.KINDS); empty when it rewards no item.")
+    achievement_key = serializers.CharField(help_text="The item's identifier, as stated.")
+    achievement_normalised = serializers.CharField(help_text="The identifier in the one form two statements of the "
+                                                             "same item share (就新、不重复).")
+    achievement_reads_as_kind = serializers.SerializerMethodField(
+        help_text="False when the identifier does not read as its kind's scheme (an officer confirms it).")
     evaluation = serializers.SerializerMethodField()
     events = EventSerializer(many=True)
     attachments = AttachmentSerializer(many=True)
@@ -99,6 +106,9 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     def get_evaluation(self, app) -> dict | None:
         latest = next(iter(app.evaluations.all()), None)
         return EvaluationSerializer(latest).data if latest else None
+
+    def get_achievement_reads_as_kind(self, app) -> bool:
+        return identifier_reads_as_kind(app.achievement_kind, app.achievement_key)
 
     def get_allowed_actions(self, app) -> list[str]:
         return allowed_actions(self.context["request"].user, app)
@@ -127,7 +137,11 @@ class ApplicationListApi(APIView):
         amount_requested_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
         description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
         as_of = serializers.DateField(required=False)
-        achievement_key = serializers.CharField(required=False, allow_blank=True, max_length=160)
+        achievement_key = serializers.CharField(
+            required=False, allow_blank=True, max_length=160,
+            help_text="The identifier of the item applied for, of the clause's achievement kind (a standard's number "
+                      "with its year, a 国药准字 number, a recognition list and year, a project number …). Required "
+                      "before submitting under a clause that pays for an item.")
 
     @extend_schema(parameters=[FilterSerializer], responses=ApplicationSummarySerializer(many=True),
                    summary="Applications the caller may see")

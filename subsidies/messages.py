@@ -12,7 +12,16 @@ MESSAGES = {
     "stale": _("Someone else changed this application meanwhile; reload it and decide again."),
     "unknown_action": _("There is no action %(action)s."),
     "achievement_already_supported": _(
-        "The achievement %(achievement)s has already been supported; one achievement is supported once (就新、不重复)."
+        "The item %(achievement)s has already been supported for this organisation (application %(reference)s under "
+        "%(clause)s); one item is supported once (就新、不重复)."
+    ),
+    "achievement_already_supported_concurrently": _(
+        "The item %(achievement)s has just been approved for this organisation under another application; one item "
+        "is supported once (就新、不重复)."
+    ),
+    "achievement_required": _(
+        "Achievement identifier: state the %(kind)s of the item %(clause)s supports (就新、不重复: one item is "
+        "supported once)."
     ),
     "not_reassignable": _("Applications under district review are not reassigned; recommend or decide them."),
     "no_other_bureau": _("%(clause)s names no other responsible bureau."),

@@ -39,6 +39,7 @@ from .selectors_applications import (
 from .services import application_create, application_transition
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
+from .terms import identifier_reads_as_kind, kind_label, rewards_an_item
 from .workflow import ACTIONS
 
 PAGE_SIZE = 20
@@ -62,6 +63,16 @@ def _fact_rows(facts: dict) -> list[dict]:
             shown = _("Yes") if value else _("No")
         rows.append({"code": code, "label": display.pick(fact, "label") if fact else code, "value": shown})
     return rows
+
+
+def _item_context(clause) -> dict:
+    """How the page asks for the item an application is for: its kind's label, and whether submitting needs it."""
+    try:
+        required = rewards_an_item(clause)
+    except DomainError:
+        required = False
+    return {"item_label": kind_label(clause.achievement_kind) if clause.achievement_kind else "",
+            "item_required": required}
 
 
 def _current_rule(clause):
@@ -114,7 +125,7 @@ def application_new(request):
         messages.error(request, _("The facts from the check could not be read; please check again."))
         return redirect("checker:check")
     as_of = source.get("as_of") or ""
-    context = {"clause": clause, "rule": _current_rule(clause), "facts_json": json.dumps(facts, ensure_ascii=False),
+    context = {"clause": clause, "rule": _current_rule(clause), **_item_context(clause), "facts_json": json.dumps(facts, ensure_ascii=False),
                "fact_rows": _fact_rows(facts), "as_of": as_of, "form": source,
                "idempotency_key": source.get("idempotency_key") or uuid.uuid4().hex}
     if request.method == "POST":
@@ -165,6 +176,8 @@ def application_page(request, pk: int):
     actions = {name: ACTIONS[name] for name in allowed_actions(request.user, app)}
     return render(request, "applications/detail.html", {
         "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
+        **_item_context(app.clause),
+        "item_reads_as_kind": identifier_reads_as_kind(app.achievement_kind, app.achievement_key),
         "actions": actions,
         "blocked": blocked_actions(request.user, app),
         "reason_for": (", " if display.is_english() else "、").join(

@@ -28,7 +28,7 @@ from .hooks import application_approved
 from .models import Application, Evaluation
 from .models.applications import Stage, Status
 from .routing import route_for
-from .terms import check_amount, current_rule, other_bureaus
+from .terms import check_amount, current_rule, kind_label, other_bureaus, rewards_an_item
 
 EVALUATE = "subsidies.tasks.evaluate_application"
 NOTIFY = "subsidies.tasks.notify_application"
@@ -75,14 +75,33 @@ def amount_stated(app: Application) -> None:
         raise DomainError("amount_required", "State the amount requested (at most the cap).", "amount_requested_yuan")
 
 
+def achievement_stated(app: Application) -> None:
+    """就新、不重复 (FIM, last paragraph) needs to know the item: a clause that pays for an identified item (a
+    standard, a drug, a recognition, a project …) is applied for with that item's identifier."""
+    if not app.achievement_normalised and rewards_an_item(app.clause):
+        raise DomainError("achievement_required", "State the identifier of the item this application is for.",
+                          "achievement_key", kind=kind_label(app.clause.achievement_kind), clause=app.clause.code)
+
+
+def approved_same_item(app: Application) -> Application | None:
+    """The organisation's approved application for the same (normalised) item, if any: 就新、不重复."""
+    if not app.achievement_normalised:
+        return None
+    return (Application.objects.filter(
+        organisation_id=app.organisation_id, achievement_kind=app.achievement_kind,
+        achievement_normalised=app.achievement_normalised, status=Status.APPROVED,
+    ).exclude(pk=app.pk).select_related("clause").first())
+
+
 def achievement_not_yet_supported(app: Application) -> None:
-    """就新、不重复 (FIM, last paragraph): one achievement is supported once, across clauses and policies."""
-    if app.achievement_key and Application.objects.filter(
-        achievement_key=app.achievement_key, status=Status.APPROVED
-    ).exclude(pk=app.pk).exists():
+    """就新、不重复 (FIM, last paragraph): one item is supported once for an organisation, across clauses and policies.
+    The database refuses it too (the constraint one_approval_per_item_per_organisation), for approvals racing."""
+    earlier = approved_same_item(app)
+    if earlier is not None:
         raise Conflict("achievement_already_supported",
-                       "This achievement has already been supported (就新、不重复: one achievement is supported once).",
-                       "achievement_key", achievement=app.achievement_key)
+                       "This item has already been supported (就新、不重复: one item is supported once).",
+                       "achievement_key", achievement=app.achievement_key, reference=earlier.reference,
+                       clause=earlier.clause.code)
 
 
 def not_at_district_stage(app: Application) -> None:
@@ -241,9 +260,10 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         Action("submit", OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "提交", "Submit", primary=True,
-               conditions=(amount_stated,), changes=(route,), effects=(evaluate("submission"), notify("routed")),
+               conditions=(amount_stated, achievement_stated), changes=(route,), effects=(evaluate("submission"), notify("routed")),
                repeated=already_submitted, wrong_state="not_submittable"),
         Action("resubmit", OWNER, frozenset({Status.RETURNED}), Status.RESUBMITTED, "重新提交", "Resubmit", primary=True,
+               conditions=(amount_stated, achievement_stated),
                effects=(evaluate("resubmission"), notify("resubmit"))),
         Action("withdraw", OWNER, OPEN_OR_EDITABLE, Status.WITHDRAWN, "撤回", "Withdraw"),
         Action("start_review", OFFICER, frozenset({Status.SUBMITTED, Status.RESUBMITTED}), Status.UNDER_REVIEW,

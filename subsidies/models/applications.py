@@ -56,10 +56,18 @@ class Application(models.Model):
     amount_requested_yuan = models.BigIntegerField(null=True, blank=True)
     amount_approved_yuan = models.BigIntegerField(null=True, blank=True)
     description = models.TextField(blank=True)
+    # 就新、不重复: the item the application is for, as the applicant states it, of the kind its clause rewards
+    # (catalogue.achievements), and in the one form under which two statements of the same item compare equal.
+    achievement_kind = models.CharField(
+        max_length=40, blank=True, help_text=_("How the item supported is identified (the clause's achievement kind)."),
+    )
     achievement_key = models.CharField(
         max_length=160,
         blank=True,
-        help_text=_("The achievement supported (e.g. standard:GB/T 12345-2026); one achievement is approved once."),
+        help_text=_("The identifier of the item supported, as stated (e.g. GB/T 12345-2026)."),
+    )
+    achievement_normalised = models.CharField(
+        max_length=200, blank=True, help_text=_("The identifier in its normalised form (catalogue.achievements.normalise)."),
     )
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.SINGLE)
@@ -76,11 +84,12 @@ class Application(models.Model):
 
     class Meta:
         constraints = [
-            # 就新、不重复: one achievement is approved once, across clauses and policies.
+            # 就新、不重复: one item is approved once for an organisation, across clauses (the database's own
+            # guard, for two approvals racing; subsidies.workflow refuses first, naming the earlier application).
             models.UniqueConstraint(
-                fields=["achievement_key"],
-                condition=Q(status="approved") & ~Q(achievement_key=""),
-                name="one_approval_per_achievement",
+                fields=["organisation", "achievement_kind", "achievement_normalised"],
+                condition=Q(status="approved") & ~Q(achievement_normalised=""),
+                name="one_approval_per_item_per_organisation",
             ),
             models.UniqueConstraint(
                 fields=["created_by", "idempotency_key"],
@@ -96,7 +105,11 @@ class Application(models.Model):
                 name="application_approved_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["bureau", "status"]), models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["bureau", "status"]),
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["achievement_kind", "achievement_normalised"], name="application_item_idx"),
+        ]
 
     def save(self, *args, **kwargs):
         if not self.reference:

@@ -45,7 +45,8 @@ def application_transition(
         with transaction.atomic():
             app.save()
     except IntegrityError:  # the database's own guard of 就新、不重复, for two approvals racing
-        raise Conflict("achievement_already_supported", "This achievement has already been supported (就新、不重复).",
+        raise Conflict("achievement_already_supported_concurrently",
+                       "This item has just been supported under another application (就新、不重复).",
                        "achievement_key", achievement=app.achievement_key) from None
     _event(app, actor=actor, action=declared.name, from_status=from_status, reason=reason, data=step.data)
     for effect in declared.effects:

@@ -19,7 +19,7 @@ from rules.selectors import current_version, rulebook_for_version
 
 from ..evaluations import fill_evaluation
 from ..models import Application, ApplicationEvent, Evaluation
-from ..terms import check_amount, current_rule
+from ..terms import check_amount, current_rule, stated_item
 from ..workflow import edit_check
 
 log = logging.getLogger(__name__)
@@ -70,11 +70,13 @@ def application_create(
     rule = current_rule(clause)
     if len(description) > MAX_DESCRIPTION:
         raise DomainError("too_long", f"At most {MAX_DESCRIPTION} characters.", "description")
+    kind, stated, normalised = stated_item(clause, achievement_key)
     app = Application(
         organisation=organisation, created_by=actor, clause=clause, facts=_validate_facts(facts),
         as_of=as_of or timezone.localdate(),
         amount_requested_yuan=check_amount(rule, amount_requested_yuan, "amount_requested_yuan"),
-        description=description, achievement_key=achievement_key.strip()[:160], idempotency_key=idempotency_key,
+        description=description, achievement_kind=kind, achievement_key=stated, achievement_normalised=normalised,
+        idempotency_key=idempotency_key,
     )
     try:
         with transaction.atomic():
@@ -100,7 +102,8 @@ def application_update(*, actor, application_id, **changes) -> Application:
             raise DomainError("too_long", f"At most {MAX_DESCRIPTION} characters.", "description")
         app.description = changes["description"]
     if "achievement_key" in changes:
-        app.achievement_key = changes["achievement_key"].strip()[:160]
+        app.achievement_kind, app.achievement_key, app.achievement_normalised = stated_item(
+            app.clause, changes["achievement_key"])
     app.lock_version += 1
     app.save()
     _event(app, actor=actor, action="update", from_status=app.status, data={"fields": sorted(changes)})
