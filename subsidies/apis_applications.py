@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -16,7 +16,14 @@ from rest_framework.pagination import LimitOffsetPagination
 from policy_portal.pagination import get_paginated_response
 
 from .models import Application
-from .selectors_applications import allowed_actions, application_detail, application_or_404, application_queue
+from .selectors_applications import (
+    allowed_actions,
+    application_detail,
+    application_or_404,
+    application_queue,
+    claim_warning,
+    earlier_claims,
+)
 from .services import application_create, application_submit, application_transition, application_update
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
@@ -85,6 +92,22 @@ class ConsultationSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
+class EarlierClaimSerializer(serializers.Serializer):
+    reference = serializers.CharField(source="application.reference")
+    clause = serializers.CharField(source="application.clause.code")
+    status = serializers.CharField(source="application.status")
+    submitted_at = serializers.DateTimeField(source="application.submitted_at", allow_null=True)
+    id = serializers.SerializerMethodField(help_text="Present when the caller may open that application.")
+
+    def get_id(self, claim) -> int | None:
+        return claim["application"].pk if claim["visible"] else None
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
     facts = serializers.JSONField()
     as_of = serializers.DateField()
@@ -96,6 +119,9 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
                                                              "same item share (就新、不重复).")
     achievement_reads_as_kind = serializers.SerializerMethodField(
         help_text="False when the identifier does not read as its kind's scheme (an officer confirms it).")
+    earlier_claims = serializers.SerializerMethodField(
+        help_text="就新、不重复: the organisation's other applications claiming the same normalised item, oldest first.")
+    warnings = serializers.SerializerMethodField(help_text="What the applicant and the officer should know; not refusals.")
     evaluation = serializers.SerializerMethodField()
     events = EventSerializer(many=True)
     attachments = AttachmentSerializer(many=True)
@@ -106,6 +132,20 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     def get_evaluation(self, app) -> dict | None:
         latest = next(iter(app.evaluations.all()), None)
         return EvaluationSerializer(latest).data if latest else None
+
+    def _claims(self, app) -> list[dict]:
+        if not hasattr(app, "_earlier_claims"):
+            app._earlier_claims = earlier_claims(self.context["request"].user, app)
+        return app._earlier_claims
+
+    @extend_schema_field(EarlierClaimSerializer(many=True))
+    def get_earlier_claims(self, app) -> list[dict]:
+        return EarlierClaimSerializer(self._claims(app), many=True).data
+
+    @extend_schema_field(WarningSerializer(many=True))
+    def get_warnings(self, app) -> list[dict]:
+        warning = claim_warning(self._claims(app), app)
+        return [{"code": warning.code, "message": str(warning)}] if warning else []
 
     def get_achievement_reads_as_kind(self, app) -> bool:
         return identifier_reads_as_kind(app.achievement_kind, app.achievement_key)

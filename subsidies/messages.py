@@ -19,6 +19,14 @@ MESSAGES = {
         "The item %(achievement)s has just been approved for this organisation under another application; one item "
         "is supported once (就新、不重复)."
     ),
+    "achievement_claimed_before": _(
+        "The item %(achievement)s is also claimed in this organisation's application %(references)s; one item is "
+        "supported once (就新、不重复): say in the description how this application differs, or withdraw one."
+    ),
+    "achievement_supported_before": _(
+        "The item %(achievement)s has already been supported for this organisation (application %(references)s); "
+        "one item is supported once (就新、不重复), so this application cannot be approved for it."
+    ),
     "achievement_required": _(
         "Achievement identifier: state the %(kind)s of the item %(clause)s supports (就新、不重复: one item is "
         "supported once)."

@@ -34,7 +34,9 @@ from .selectors_applications import (
     blocked_actions,
     can_consult,
     can_edit,
+    claim_warning,
     consultations_to_answer,
+    earlier_claims,
 )
 from .services import application_create, application_transition
 from .services.attachments import attachment_add
@@ -143,8 +145,16 @@ def application_new(request):
             _error(request, exc)
         else:
             messages.success(request, _("Draft saved. Add attachments if needed, then submit."))
+            _warn_claims(request, app)
             return redirect("applications:detail", pk=app.pk)
     return render(request, "applications/new.html", context)
+
+
+def _warn_claims(request, app) -> None:
+    """就新、不重复, early: the same item claimed in another of the organisation's applications (issue 10, item 4)."""
+    warning = claim_warning(earlier_claims(request.user, app), app)
+    if warning is not None:
+        messages.warning(request, str(warning))
 
 
 # Events that are not workflow actions (those are labelled by subsidies.workflow.ACTIONS).
@@ -174,7 +184,9 @@ def application_page(request, pk: int):
     rule = _current_rule(app.clause)
     evaluation = next(iter(app.evaluations.all()), None)
     actions = {name: ACTIONS[name] for name in allowed_actions(request.user, app)}
+    claims = earlier_claims(request.user, app)
     return render(request, "applications/detail.html", {
+        "claims": claims, "claim_warning": claim_warning(claims, app),
         "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
         **_item_context(app.clause),
         "item_reads_as_kind": identifier_reads_as_kind(app.achievement_kind, app.achievement_key),
@@ -219,6 +231,8 @@ def application_act(request, pk: int):
             )
             done = DONE.get(action) or _("Done: %(action)s.") % {"action": display.pick(ACTIONS[action], "label")}
             messages.success(request, done)
+            if action in ("submit", "resubmit"):
+                _warn_claims(request, application_or_404(request.user, pk))
     except ValueError:
         messages.error(request, _("The amount must be a whole number of yuan."))
     except DomainError as exc:

@@ -168,3 +168,83 @@ def test_the_api_shows_the_kind_and_normalised_identifier_and_refuses_submission
     assert "成果标识" in refused.json()["message"]
     assert (shown["achievement_kind"], shown["achievement_normalised"], shown["achievement_reads_as_kind"]) == (
         "standard_international", "ISO 7:2026", True)
+
+
+# ---------------------------------------------------------------- warned early (issue 10, item 4)
+
+
+def signed_in(user):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+def test_the_applicant_is_warned_at_draft_when_the_same_item_was_claimed_before():
+    organisation = OrganisationFactory()
+    earlier = draft(applicant(organisation=organisation), "ISO 34567:2026")
+    user = applicant(organisation=organisation)
+
+    page = signed_in(user).post("/applications/new/", {
+        "clause": "FIM-4.2", "facts": __import__("json").dumps(STANDARD_FACTS), "as_of": "2026-06-01",
+        "amount_requested_yuan": "1", "achievement_key": "ISO34567：2026", "idempotency_key": "k1"}, follow=True)
+
+    html = page.content.decode()
+    assert "message--warning" in html and earlier.reference in html and "就新、不重复" in html
+    assert 'id="earlier-claims"' in html
+
+
+def test_submitting_through_the_api_answers_with_the_warning_and_the_earlier_application(django_capture_on_commit_callbacks):
+    from rest_framework.test import APIClient
+
+    organisation = OrganisationFactory()
+    user = applicant(organisation=organisation)
+    national = {**STANDARD_FACTS, "national_standard_role": "lead", "national_standard_field": "embodied_ai",
+                "national_standard_published_on": "2026-03-01"}
+    earlier = application_create(actor=user, clause_code="FIM-4.3", facts=national, amount_requested_yuan=1, as_of=AS_OF,
+                                 achievement_key="GB/T 4567-2026")
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(actor=user, application_id=earlier.pk)
+    application_transition(actor=officer("市经济信息委"), application_id=earlier.pk, action="approve")
+    app = application_create(actor=user, clause_code="FIM-4.3", facts=national, amount_requested_yuan=1, as_of=AS_OF,
+                             achievement_key="gb/t4567—2026")
+    api = APIClient()
+    api.force_authenticate(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.post(f"/api/v1/applications/{app.pk}/submit/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+
+    assert answer["status"] == "submitted"
+    assert [w["code"] for w in answer["warnings"]] == ["achievement_supported_before"]
+    assert answer["earlier_claims"][0]["reference"] == earlier.reference
+    assert answer["earlier_claims"][0]["id"] == earlier.pk
+
+
+def test_the_officer_reviewing_sees_the_earlier_application_even_of_another_bureau(django_capture_on_commit_callbacks):
+    organisation = OrganisationFactory()
+    user = applicant(organisation=organisation)
+    earlier = submitted(user, "ISO 45678:2026", django_capture_on_commit_callbacks)
+    later = submitted(applicant(organisation=organisation), "ISO 45678:2026", django_capture_on_commit_callbacks)
+    drafted = draft(user, "ISO 45678:2026")  # a draft is the applicant's own business
+
+    html = signed_in(officer("市经济信息委")).get(f"/applications/{later.pk}/").content.decode()
+    other_bureau = signed_in(officer("市科技局")).get(f"/applications/{later.pk}/")
+
+    assert f'data-reference="{earlier.reference}"' in html
+    assert f'href="/applications/{earlier.pk}/"' in html
+    assert drafted.reference not in html
+    assert other_bureau.status_code == 404
+
+
+def test_no_warning_for_another_organisations_claim_or_a_withdrawn_one(django_capture_on_commit_callbacks):
+    from subsidies.selectors_applications import earlier_claims
+
+    organisation = OrganisationFactory()
+    user = applicant(organisation=organisation)
+    withdrawn = draft(user, "ISO 56789:2026")
+    application_transition(actor=user, application_id=withdrawn.pk, action="withdraw")
+    draft(applicant(), "ISO 56789:2026")
+    app = draft(user, "ISO 56789:2026")
+
+    assert earlier_claims(user, app) == []
