@@ -150,6 +150,23 @@ def application_new(request):
     return render(request, "applications/new.html", context)
 
 
+def _text_reasons(evaluation, app) -> list[dict]:
+    """What the texts add to this clause's answer beyond its conditions (rules.adjustments: support already received
+    for the same item, FIM's uncertain first days), from the evaluation's replayed answer."""
+    if evaluation is None or evaluation.outcome not in ("needs_review", "superseded") or evaluation.superseded_by:
+        return []
+    result = evaluation.result or {}
+    code = app.clause.code
+    for item in result.get("superseded", []):
+        if item["code"] == code and item.get("reason_zh"):
+            return [{"fact": "prior_support_same_item", "message_zh": item["reason_zh"], "message_en": item["reason_en"]}]
+    conditions = {c["fact"] for group in evaluation.trace for c in group["conditions"]}
+    for item in result.get("needs_review", []):
+        if item["code"] == code:
+            return [a for a in item.get("awaiting", []) if a.get("fact") not in conditions]
+    return []
+
+
 def _warn_claims(request, app) -> None:
     """就新、不重复, early: the same item claimed in another of the organisation's applications (issue 10, item 4)."""
     warning = claim_warning(earlier_claims(request.user, app), app)
@@ -186,6 +203,7 @@ def application_page(request, pk: int):
     actions = {name: ACTIONS[name] for name in allowed_actions(request.user, app)}
     claims = earlier_claims(request.user, app)
     return render(request, "applications/detail.html", {
+        "text_reasons": _text_reasons(evaluation, app),
         "claims": claims, "claim_warning": claim_warning(claims, app),
         "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
         **_item_context(app.clause),

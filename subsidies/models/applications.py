@@ -154,7 +154,8 @@ class Evaluation(models.Model):
     rule_version = models.ForeignKey("rules.RuleVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     as_of = models.DateField()
-    outcome = models.CharField(max_length=14, blank=True, help_text=_("eligible, needs_review or not_eligible"))
+    outcome = models.CharField(max_length=14, blank=True,
+                               help_text=_("eligible, needs_review, superseded or not_eligible"))
     previous_outcome = models.CharField(
         max_length=14, blank=True, help_text=_("The outcome of the evaluation before this one, when it changed.")
     )
@@ -163,6 +164,10 @@ class Evaluation(models.Model):
         default=list, blank=True, help_text=_("The applied clause's condition groups as evaluated: true, false or null each.")
     )
     facts_digest = models.CharField(max_length=16, blank=True, help_text=_("SHA-256 (first 16 hex) of the facts evaluated."))
+    superseded_by = models.CharField(
+        max_length=32, blank=True,
+        help_text=_("就新、不重复: the organisation's approved application for the same item, which supersedes this one."),
+    )
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

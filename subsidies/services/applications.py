@@ -20,7 +20,7 @@ from rules.selectors import current_version, rulebook_for_version
 from ..evaluations import fill_evaluation
 from ..models import Application, ApplicationEvent, Evaluation
 from ..terms import check_amount, current_rule, stated_item
-from ..workflow import edit_check
+from ..workflow import approved_same_item, edit_check
 
 log = logging.getLogger(__name__)
 MAX_DESCRIPTION = 5000
@@ -117,8 +117,10 @@ def evaluate_into(evaluation: Evaluation, app: Application, book, version) -> Ev
     facts); the trace and the full answer are rebuilt on read (subsidies.evaluations).
     """
     evaluation.rule_version = version
+    earlier = approved_same_item(app)
     return fill_evaluation(evaluation, facts=app.facts, as_of=app.as_of, clause_code=app.clause.code,
-                           reference=app.reference, book=book, version_id=version.pk)
+                           reference=app.reference, book=book, version_id=version.pk,
+                           supported_by=earlier.reference if earlier else "")
 
 
 def evaluation_run(*, evaluation_id) -> Evaluation:

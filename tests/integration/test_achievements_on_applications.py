@@ -248,3 +248,44 @@ def test_no_warning_for_another_organisations_claim_or_a_withdrawn_one(django_ca
     app = draft(user, "ISO 56789:2026")
 
     assert earlier_claims(user, app) == []
+
+
+# ---------------------------------------------------------------- support already received changes the answer
+
+
+def test_our_own_approval_of_the_same_item_supersedes_a_later_application(django_capture_on_commit_callbacks):
+    from subsidies.models import Evaluation
+
+    organisation = OrganisationFactory()
+    user = applicant(organisation=organisation)
+    earlier = submitted(user, "ISO 67890:2026", django_capture_on_commit_callbacks)
+    application_transition(actor=officer("市经济信息委"), application_id=earlier.pk, action="approve")
+
+    later = submitted(user, "ISO67890:2026", django_capture_on_commit_callbacks)
+
+    evaluation = Evaluation.objects.filter(application=later).latest("pk")
+    assert (evaluation.outcome, evaluation.superseded_by) == ("superseded", earlier.reference)
+    html = signed_in(officer("市经济信息委")).get(f"/applications/{later.pk}/").content.decode()
+    assert 'id="superseded-reason"' in html and earlier.reference in html
+
+
+@pytest.mark.parametrize("declared, outcome", [("newer_municipal", "superseded"), ("older_municipal", "needs_review"),
+                                                ("district", "needs_review"), ("none", "eligible")])
+def test_support_declared_under_another_policy_is_in_the_applications_evaluation(declared, outcome,
+                                                                                 django_capture_on_commit_callbacks):
+    from subsidies.models import Evaluation
+
+    user = applicant()
+    facts = {**STANDARD_FACTS, "prior_support_same_item": declared, "prior_support_policy": "重庆市标准化资助办法",
+             "prior_support_year": 2026, "prior_support_amount_yuan": 100_000}
+    app = application_create(actor=user, clause_code="FIM-4.2", facts=facts, amount_requested_yuan=1, as_of=AS_OF,
+                             achievement_key="ISO 78901:2026")
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(actor=user, application_id=app.pk)
+
+    evaluation = Evaluation.objects.filter(application=app).latest("pk")
+    html = signed_in(user).get(f"/applications/{app.pk}/").content.decode()
+
+    assert evaluation.outcome == outcome
+    if declared != "none":
+        assert 'data-reason="prior_support_same_item"' in html and "重庆市标准化资助办法" in html
