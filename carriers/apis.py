@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.views import APIView
 
 from accounts.permissions import IsApplicant, IsBureauOfficer
@@ -19,7 +20,7 @@ from . import services
 from .dashboard import dashboard_rows
 from .models import Adjustment, Rating
 from .scoring import score_sheet
-from .selectors import REGISTERS, iic_ranking, indicator_table, register_entries, register_entry
+from .selectors import REGISTERS, iic_ranking, indicator_table, register_entries, register_entry, status_history
 
 TAG = ["carriers"]
 TEXT = "Chinese, as the documents print it."
@@ -42,6 +43,8 @@ class CarrierSerializer(serializers.Serializer):
     district = serializers.CharField()
     future_industry_field = serializers.CharField(help_text="A future_industry_field choice, or empty.")
     recognised_on = serializers.DateField()
+    status = serializers.CharField(help_text="Dynamic management: active, warned (rectification ordered) or exited.")
+    status_changed_on = serializers.DateField(allow_null=True)
 
 
 class InstituteSerializer(CarrierSerializer):
@@ -99,7 +102,7 @@ class FraudSummarySerializer(serializers.Serializer):
 class CentreSerializer(CarrierSerializer):
     lead_unit = serializers.CharField()
     supervising_bureau = serializers.CharField(source="supervising_bureau.short_name_zh", allow_null=True, default=None)
-    centre_status = serializers.CharField(source="status", help_text="active, rectifying or removed (第十四条、第十五条).")
+    centre_status = serializers.CharField(source="status", help_text="The same as status (kept for older clients).")
     functions = serializers.ListField(child=serializers.CharField(), help_text="iic_functions choices.")
     annual_reports = AnnualReportSummarySerializer(many=True, help_text="IIC-13, latest first.")
     evaluations = EvaluationSummarySerializer(many=True, help_text="IIC-14, latest first.")
@@ -154,6 +157,55 @@ InstituteListApi, InstituteDetailApi = _register_views("institutes", InstituteSe
 ComplexListApi, ComplexDetailApi = _register_views("complexes", ComplexSerializer, "industry innovation complexes (PIC)")
 IncubatorListApi, IncubatorDetailApi = _register_views("incubators", IncubatorSerializer, "incubation carriers (INC)")
 CentreListApi, CentreDetailApi = _register_views("centres", CentreSerializer, "municipal industry innovation centres (IIC)")
+
+
+class StatusEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    from_status = serializers.CharField(source="data.from")
+    to_status = serializers.CharField(source="data.to")
+    cause = serializers.CharField(source="data.cause", help_text="warn, restore, exit (an officer), assessment "
+                                                                 "(rated fail), evaluation (IIC-14) or fraud (IIC-15).")
+    bureau = serializers.CharField(source="bureau.short_name_zh", allow_null=True, default=None)
+
+
+class RegisterStatusApi(APIView):
+    """The dynamic management of a register entry (RIE 三（三）, PIC 二（二）, INC 三（二）, IIC 第十四条、第十五条)."""
+
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        action = serializers.ChoiceField(choices=["warn", "restore", "exit"],
+                                         help_text="warn: active → warned; restore: warned → active; exit: → exited.")
+        reason = serializers.CharField(max_length=2000, help_text="Why; kept with the event.")
+
+    class OutputSerializer(serializers.Serializer):
+        status = serializers.CharField()
+        status_changed_on = serializers.DateField(allow_null=True)
+        history = StatusEventSerializer(many=True)
+
+    def _answer(self, slug: str, pk: int):
+        register = REGISTERS[slug]
+        entry = register_entry(register, pk)
+        if entry is None:
+            raise NotFound("not_found")
+        return Response(self.OutputSerializer({"status": entry.status, "status_changed_on": entry.status_changed_on,
+                                               "history": status_history(register, entry)}).data)
+
+    @extend_schema(tags=TAG, responses=OutputSerializer, summary="An entry's status and the events that moved it (public)")
+    def get(self, request, slug: str, pk: int):
+        return self._answer(slug, pk)
+
+    @extend_schema(tags=TAG, request=InputSerializer, responses=OutputSerializer,
+                   summary="Warn, restore or exit an entry (officers of the bureaus that assess it)",
+                   description="Refused with not_responsible_bureau (403), status_transition_not_allowed (409) or "
+                               "reason_required (400).")
+    def post(self, request, slug: str, pk: int):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.register_status_change(actor=request.user, slug=slug, carrier_id=pk, **data.validated_data)
+        return self._answer(slug, pk)
 
 
 # ---------------------------------------------------------------- dashboard (public)

@@ -29,6 +29,8 @@ MESSAGES = {
     "above_revenue": _("Cannot exceed the year's revenue."),
     "adjustment_required": _("A centre found to have committed fraud is adjusted: rectification or removal (第十五条)."),
     "expected_count": _("a whole number, 0 or more"),
+    # dynamic management of the registers
+    "status_transition_not_allowed": _("%(action)s is not possible: the entry is %(status)s."),
     # 附件2 scores
     "expected_score": _("a score from 0 to %(weight)s"),
     "below_zero": _("%(name)s: scores start at 0."),

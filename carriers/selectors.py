@@ -152,6 +152,20 @@ def assessing_bureau_ids(what: str, carrier=None) -> set[int]:
     return ids
 
 
+def status_authority(register: Register) -> str:
+    """Whose officers move an entry's status: those who assess it (RIE-2, PIC-4, INC-2), for centres those who
+    commission the evaluation and adjust (IIC-14, 市发展改革委)."""
+    return "evaluation" if register.kind == "centre" else register.kind
+
+
+def status_history(register: Register, carrier) -> list:
+    """The events that moved the entry's status, oldest first."""
+    from .models import CarrierEvent
+
+    return list(CarrierEvent.objects.filter(kind=register.kind, object_id=carrier.pk, action="status")
+                .select_related("bureau").order_by("created_at", "pk"))
+
+
 def assessments_allowed(user, register: Register, carrier) -> list[str]:
     """What the user may enter for this carrier: some of institute/complex/incubator, annual_report, evaluation, fraud."""
     bureau = bureau_of(user)

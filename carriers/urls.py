@@ -18,4 +18,5 @@ urlpatterns = [
     re_path(rf"^carriers/{KINDS}/$", views.register_list, name="register"),
     re_path(rf"^carriers/{KINDS}/(?P<pk>\d+)/$", views.register_detail, name="entry"),
     re_path(rf"^carriers/{KINDS}/(?P<pk>\d+)/assess/$", views.assess_page, name="assess"),
+    re_path(rf"^carriers/{KINDS}/(?P<pk>\d+)/status/$", views.register_status, name="status"),
 ]

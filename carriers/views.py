@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,9 @@ from .selectors import (
     register_entries,
     register_entry,
     register_overview,
+    status_history,
 )
+from .services.registers import register_status_change, status_actions_allowed
 from .templatetags.carriers import plain
 
 PAGE_SIZE = 20
@@ -103,7 +106,24 @@ def register_detail(request, slug: str, pk: int):
     return render(request, "carriers/register_detail.html", {
         "register": register, "title": display.REGISTER_TITLES[slug], "entry": entry, "labels": display.choice_labels(),
         "can_assess": bool(assessments_allowed(request.user, register, entry)),
+        "status_history": status_history(register, entry),
+        "status_actions": status_actions_allowed(request.user, register, entry),
+        "show_reasons": role_of(request.user) in (Role.OFFICER, Role.ADMIN),
     })
+
+
+@login_required
+@require_POST
+def register_status(request, slug: str, pk: int):
+    """An officer warns, restores or exits an entry (carriers.services.registers)."""
+    _register(slug)
+    try:
+        register_status_change(actor=request.user, slug=slug, carrier_id=pk, action=request.POST.get("action", ""),
+                               reason=request.POST.get("reason", ""))
+        messages.success(request, _("The entry's status has been changed."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("carriers:entry", slug=slug, pk=pk)
 
 
 # ---------------------------------------------------------------- dashboard

@@ -26,6 +26,15 @@ class Rating(models.TextChoices):
     FAIL = "fail", "不合格"
 
 
+class RegisterStatus(models.TextChoices):
+    """Where an entry stands in its register (动态管理): RIE 三（三） "动态运行管理机制", PIC 二（二） "动态管理、容错和退出
+    机制", INC 三（二） "动态运行管理机制", IIC 第十四条 "动态调整" and 第十五条 "调整". carriers.services.registers moves it."""
+
+    ACTIVE = "active", "在册运行"
+    WARNED = "warned", "预警（限期整改）"
+    EXITED = "exited", "退出（撤销、调出）"
+
+
 class Carrier(models.Model):
     name = models.CharField(max_length=120, unique=True)
     district = models.CharField(max_length=40, blank=True)
@@ -39,10 +48,18 @@ class Carrier(models.Model):
         "subsidies.Application", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text=_("The approved recognition application this entry was created from."),
     )
+    status = models.CharField(max_length=12, choices=RegisterStatus.choices, default=RegisterStatus.ACTIVE,
+                              help_text=_("Dynamic management: active, warned (rectification ordered) or exited."))
+    status_changed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def in_register(self) -> bool:
+        """Recognised and not exited: what the facts and the targets count."""
+        return self.recognised_on is not None and self.status != RegisterStatus.EXITED
 
     def __str__(self):
         return self.name
@@ -167,10 +184,7 @@ def missing_iic_requirements(*, functions, mechanisms, has_leading_talent: bool,
 class IndustryInnovationCentre(Carrier):
     """重庆市产业创新中心 (IIC), managed by its district 主管单位 and decided by 市发展改革委."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "正常运行"
-        RECTIFYING = "rectifying", "限期整改"
-        REMOVED = "removed", "撤销（调出）"
+    Status = RegisterStatus  # 第十四条、第十五条: retain → active, 限期整改 → warned, 撤销（调出） → exited
 
     lead_unit = models.CharField(max_length=120)
     supervising_bureau = models.ForeignKey(
@@ -182,8 +196,6 @@ class IndustryInnovationCentre(Carrier):
     has_rd_facilities = models.BooleanField(default=False)
     functions = models.JSONField(default=list, blank=True)
     mechanisms = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE,
-                              help_text=_("第十四条、第十五条: dynamic adjustment after evaluation or verified fraud."))
 
     def missing_requirements(self) -> list[str]:
         return missing_iic_requirements(functions=self.functions, mechanisms=self.mechanisms,

@@ -1,4 +1,4 @@
-"""Writes on the registers: assessments, recognition packages, IIC score sheets, and the IIC-13 / IIC-16 reminders.
+"""Writes on the registers: assessments, status (dynamic management), recognition packages, IIC score sheets, and the IIC-13 / IIC-16 reminders.
 
 Each service is keyword-only with an explicit actor, atomic, and writes its CarrierEvent in
 the same transaction. Recognition itself is `carriers.recognition.register_from_application`.
@@ -17,4 +17,5 @@ from .reminders import (  # noqa: F401
     centre_change_register,
     change_report_reminders_send,
 )
+from .registers import STATUS_ACTIONS, register_status_change  # noqa: F401
 from .score_sheets import iic_score_sheet_save  # noqa: F401

@@ -80,7 +80,7 @@ def annual_report_reminders_send(*, today: dt.date) -> int:
     sent = 0
     centres = (
         IndustryInnovationCentre.objects.filter(recognised_on__isnull=False)
-        .exclude(status=IndustryInnovationCentre.Status.REMOVED)
+        .exclude(status=IndustryInnovationCentre.Status.EXITED)
         .select_related("supervising_bureau")
     )
     for centre in centres:
