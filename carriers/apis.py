@@ -5,6 +5,7 @@ the 附件2 indicators and the scoring calculator need no sign-in.
 """
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -18,9 +19,18 @@ from policy_portal.pagination import CataloguePagination, get_paginated_response
 
 from . import services
 from .dashboard import dashboard_rows
-from .models import Adjustment, Rating
+from .models import Adjustment, CentreChange, Rating
 from .scoring import score_sheet
-from .selectors import REGISTERS, iic_ranking, indicator_table, register_entries, register_entry, status_history
+from .selectors import (
+    REGISTERS,
+    centre_changes_for,
+    iic_ranking,
+    indicator_table,
+    register_entries,
+    register_entry,
+    status_history,
+)
+from .services.changes import change_actions
 
 TAG = ["carriers"]
 TEXT = "Chinese, as the documents print it."
@@ -525,3 +535,100 @@ class IICPlanApi(APIView):
         plan = services.iic_plan_save(actor=request.user, application_id=pk, sections=v["sections"],
                                       charter_id=v.get("charter_id"), supporting_ids=v.get("supporting_ids"))
         return Response({"missing": services.plan_missing(plan)})
+
+
+# ---------------------------------------------------------------- IIC-16 change reports
+
+
+class CentreChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    centre = serializers.CharField(source="centre.name")
+    centre_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CentreChange.Kind.choices, help_text="rename, lead_unit_change, bankruptcy "
+                                                                                "or restructuring (第十六条).")
+    description = serializers.CharField()
+    registered_on = serializers.DateField(help_text="The day the change registration (变更登记) was completed.")
+    due_on = serializers.DateField(help_text="30 working days later, on the official holiday calendar.")
+    due_provisional = serializers.BooleanField(help_text="The due day counts a year whose holidays are not yet published.")
+    reported_on = serializers.DateField(allow_null=True)
+    confirmed_on = serializers.DateField(allow_null=True)
+    state = serializers.SerializerMethodField(help_text="pending, overdue, reported, reported_late or confirmed.")
+    allowed_actions = serializers.SerializerMethodField(help_text="report (the 主管单位), confirm (市发展改革委).")
+
+    def get_state(self, change) -> str:
+        return change.state(self.context["today"])
+
+    def get_allowed_actions(self, change) -> list[str]:
+        return change_actions(self.context["request"].user, change)
+
+
+def _change_context(request) -> dict:
+    return {"request": request, "today": timezone.localdate()}
+
+
+class CentreChangeListApi(APIView):
+    """IIC-16: the change reports the caller may see (the centre's own, its 主管单位's, all for 市发展改革委)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class FilterSerializer(serializers.Serializer):
+        state = serializers.ChoiceField(required=False, choices=CentreChange.State.choices)
+        centre = serializers.IntegerField(required=False, min_value=1)
+
+    class InputSerializer(serializers.Serializer):
+        centre = serializers.IntegerField(min_value=1, help_text="The centre's id in the register.")
+        kind = serializers.ChoiceField(choices=CentreChange.Kind.choices)
+        registered_on = serializers.DateField()
+        description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    @extend_schema(tags=TAG, parameters=[FilterSerializer], responses=CentreChangeSerializer(many=True),
+                   summary="IIC-16 change reports, with their due day and state")
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        v = filters.validated_data
+        changes = list(centre_changes_for(request.user, centre_id=v.get("centre")))
+        if v.get("state"):
+            today = timezone.localdate()
+            changes = [c for c in changes if c.state(today) == v["state"]]
+        return get_paginated_response(
+            pagination_class=CataloguePagination, serializer_class=CentreChangeSerializer, queryset=changes,
+            request=request, view=self, context=_change_context(request),
+        )
+
+    @extend_schema(tags=TAG, request=InputSerializer, responses={201: CentreChangeSerializer},
+                   summary="Declare a centre's major change (the centre or its 主管单位)",
+                   description="Refused with not_centre_or_supervisor (403), change_in_future or "
+                               "change_before_recognition (400). The same change declared twice is one declaration.")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        change = services.centre_change_declare(actor=request.user, centre_id=v["centre"], kind=v["kind"],
+                                                registered_on=v["registered_on"],
+                                                description=v.get("description", ""), today=timezone.localdate())
+        return Response(CentreChangeSerializer(change, context=_change_context(request)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class CentreChangeActionApi(APIView):
+    """Report (the 主管单位) or confirm (市发展改革委) one change."""
+
+    permission_classes = [IsAuthenticated, IsBureauOfficer]
+    action_name = ""
+
+    @extend_schema(tags=TAG, request=None, responses=CentreChangeSerializer,
+                   description="Refused with not_supervising_bureau / not_responsible_bureau (403), "
+                               "change_already_reported, change_not_reported or change_already_confirmed (409).")
+    def post(self, request, pk: int):
+        if not centre_changes_for(request.user).filter(pk=pk).exists():
+            raise NotFound("not_found")
+        service = services.centre_change_report if self.action_name == "report" else services.centre_change_confirm
+        change = service(actor=request.user, change_id=pk, today=timezone.localdate())
+        return Response(CentreChangeSerializer(change, context=_change_context(request)).data)
+
+
+CentreChangeReportApi = extend_schema(summary="Report a change to 市发展改革委 (the 主管单位)")(
+    type("CentreChangeReportApi", (CentreChangeActionApi,), {"action_name": "report"}))
+CentreChangeConfirmApi = extend_schema(summary="Confirm a reported change (市发展改革委)")(
+    type("CentreChangeConfirmApi", (CentreChangeActionApi,), {"action_name": "confirm"}))

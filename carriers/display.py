@@ -31,6 +31,13 @@ OTHER_LABELS = {
         "warned": gettext_lazy("Warned: rectification ordered"),
         "exited": gettext_lazy("Exited the register"),
     },
+    "change_state": {
+        "pending": gettext_lazy("To be reported"),
+        "overdue": gettext_lazy("Overdue"),
+        "reported": gettext_lazy("Reported"),
+        "reported_late": gettext_lazy("Reported late"),
+        "confirmed": gettext_lazy("Confirmed"),
+    },
     "status_cause": {
         "warn": gettext_lazy("Warned by an officer"),
         "restore": gettext_lazy("Restored by an officer"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("carriers/iic/scoring/", views.iic_scoring_list, name="iic-scoring"),
     path("carriers/iic/scoring/<int:pk>/", views.iic_scoring_form, name="iic-scoring-form"),
     path("carriers/iic/ranking/", views.iic_ranking_page, name="iic-ranking"),
+    path("carriers/iic/changes/", views.centre_changes_page, name="centre-changes"),
     path("carriers/applications/<int:pk>/details/", views.recognition_details, name="recognition-details"),
     re_path(rf"^carriers/{KINDS}/$", views.register_list, name="register"),
     re_path(rf"^carriers/{KINDS}/(?P<pk>\d+)/$", views.register_detail, name="entry"),

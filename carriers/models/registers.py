@@ -1,8 +1,11 @@
 """The four registers the documents build: institutes, complexes, incubation carriers, centres; what each requires
 of an entry (RIE 一（二）, PIC-2, IIC 第十一条、第十二条) and the centres' reported changes (IIC-16)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from policy_portal.messages import Message
@@ -222,5 +225,39 @@ class CentreChange(models.Model):
     registered_on = models.DateField(help_text=_("Date the change registration (变更登记) was completed."))
     due_on = models.DateField(help_text=_("30 working days after registration, on the official calendar."))
     due_provisional = models.BooleanField(default=False)
-    reported_on = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True, help_text=_("What changed (the new name, the new lead unit, …)."))
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reported_on = models.DateField(null=True, blank=True,
+                                   help_text=_("The day the 主管单位 reported it to 市发展改革委."))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    confirmed_on = models.DateField(null=True, blank=True, help_text=_("The day 市发展改革委 confirmed it (确认)."))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
     last_reminded_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待报送"
+        OVERDUE = "overdue", "逾期未报送"
+        REPORTED = "reported", "已报送"
+        REPORTED_LATE = "reported_late", "逾期报送"
+        CONFIRMED = "confirmed", "已确认"
+
+    class Meta:
+        indexes = [models.Index(fields=["reported_on", "due_on"], name="centre_change_due_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(reported_on__isnull=True) | Q(reported_on__gte=models.F("registered_on")),
+                                   name="centre_change_reported_after_registration"),
+            models.CheckConstraint(condition=Q(confirmed_on__isnull=True) | Q(reported_on__isnull=False),
+                                   name="centre_change_confirmed_after_report"),
+        ]
+
+    def state(self, today) -> str:
+        """IIC-16 on `today`: reported (on time or late), confirmed, or still to report (pending or overdue)."""
+        if self.confirmed_on:
+            return self.State.CONFIRMED
+        if self.reported_on:
+            return self.State.REPORTED if self.reported_on <= self.due_on else self.State.REPORTED_LATE
+        return self.State.OVERDUE if today > self.due_on else self.State.PENDING

@@ -11,6 +11,7 @@ from .assessments import (  # noqa: F401
     incubator_assessment_record,
     institute_assessment_record,
 )
+from .changes import centre_change_confirm, centre_change_declare, centre_change_report  # noqa: F401
 from .packages import iic_plan_save, plan_missing, recognition_package_save  # noqa: F401
 from .reminders import (  # noqa: F401
     annual_report_reminders_send,
