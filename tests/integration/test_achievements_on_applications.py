@@ -289,3 +289,30 @@ def test_support_declared_under_another_policy_is_in_the_applications_evaluation
     assert evaluation.outcome == outcome
     if declared != "none":
         assert 'data-reason="prior_support_same_item"' in html and "重庆市标准化资助办法" in html
+
+
+def test_a_rule_publication_reevaluates_an_open_application_as_superseded_once_the_same_item_was_approved(
+        django_capture_on_commit_callbacks, monkeypatch):
+    from jobs.models import Job
+    from jobs.services import chunk_run
+    from rules.services import ruleset_draft_create, ruleset_publish, ruleset_submit
+    from subsidies.models import Evaluation
+    from tests.factories import UserFactory
+
+    organisation = OrganisationFactory()
+    user = applicant(organisation=organisation)
+    later = submitted(user, "ISO 89012:2026", django_capture_on_commit_callbacks)
+    earlier = submitted(applicant(organisation=organisation), "ISO89012:2026", django_capture_on_commit_callbacks)
+    application_transition(actor=officer("市经济信息委"), application_id=earlier.pk, action="approve")
+    monkeypatch.setattr("jobs.services.queue", lambda name, chunk_id: None)
+    author, reviewer = UserFactory(), UserFactory()
+    draft_version = ruleset_draft_create(actor=author)
+    ruleset_submit(actor=author, version=draft_version)
+
+    version = ruleset_publish(actor=reviewer, version=draft_version)
+    for chunk in Job.objects.get(key=f"reevaluation:v{version.number}").chunks.all():
+        chunk_run(chunk_id=chunk.pk)
+
+    evaluation = Evaluation.objects.filter(application=later, trigger="publish").get()
+    assert (evaluation.outcome, evaluation.superseded_by, evaluation.previous_outcome) == (
+        "superseded", earlier.reference, "eligible")
