@@ -139,6 +139,7 @@ class MemberRemoveApi(APIView):
 
 
 class VerificationListApi(APIView):
+    pagination_class = CataloguePagination
     permission_classes = [IsAuthenticated]
 
     class FilterSerializer(serializers.Serializer):
@@ -153,7 +154,7 @@ class VerificationListApi(APIView):
             raise NotAllowed("not_your_district")
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return get_paginated_response(pagination_class=CataloguePagination, serializer_class=OrganisationSerializer,
+        return get_paginated_response(pagination_class=self.pagination_class, serializer_class=OrganisationSerializer,
                                       queryset=rows.filter(status=filters.validated_data["status"]), request=request,
                                       view=self)
 

@@ -121,6 +121,7 @@ class CentreSerializer(CarrierSerializer):
 
 class RegisterListApi(APIView):
     """A public register: recognised entries, newest first."""
+    pagination_class = CataloguePagination
 
     permission_classes = [AllowAny]
     register_slug = ""
@@ -135,7 +136,7 @@ class RegisterListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return get_paginated_response(
-            pagination_class=CataloguePagination, serializer_class=self.output_serializer,
+            pagination_class=self.pagination_class, serializer_class=self.output_serializer,
             queryset=register_entries(REGISTERS[self.register_slug], **filters.validated_data), request=request, view=self,
         )
 

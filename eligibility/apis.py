@@ -17,7 +17,7 @@ from policy_portal.parsers import StrictJSONParser
 from rules.models import ClauseRule
 from rules.operators import FactError, parse_iso_date
 
-from .services import eligibility_check
+from .services import eligibility_check, eligibility_relevant
 from .throttling import window_hit
 
 
@@ -145,6 +145,10 @@ class EligibilityCheckApi(APIView):
             max_value=2**31 - 1,
             help_text="A published rule version to evaluate against; default: the current one.",
         )
+        unsure = serializers.ListField(
+            child=serializers.CharField(max_length=60), required=False, max_length=200,
+            help_text="Facts answered 不确定 (not sure): a clause that would apply if they held needs review.",
+        )
 
         def to_internal_value(self, data):
             if not isinstance(data, dict):
@@ -256,6 +260,78 @@ class EligibilityCheckApi(APIView):
             serializer.is_valid(raise_exception=True)
             arguments = serializer.validated_data
         return Response(eligibility_check(**arguments))
+
+
+@extend_schema_serializer(component_name="RelevantFacts")
+class RelevantFactsInputSerializer(EligibilityCheckApi.InputSerializer):
+    declined = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=200,
+        help_text="Facts asked and left empty (does not apply): a condition on them fails, as in the check.",
+    )
+    topics = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False, allow_null=True, max_length=50,
+        help_text="Sections to narrow the interview to (see `topics` in the answer); leave out for all.",
+    )
+
+
+class RelevantFactsApi(APIView):
+    """Which facts can still change some clause's answer, given what is known, and the next ones to ask in steps."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonymousCheckThrottle]
+    throttle_scope = "eligibility"
+    parser_classes = [StrictJSONParser]
+
+    @extend_schema_serializer(component_name="RelevantFactsResult")
+    class OutputSerializer(serializers.Serializer):
+        as_of = serializers.DateField()
+        ruleset_version = serializers.IntegerField()
+        relevant_facts = serializers.ListField(
+            child=serializers.CharField(),
+            help_text="Facts not yet answered that some still-open clause needs, in questionnaire order.")
+        steps = serializers.ListField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="The next questions in short steps (at most 5 each): the opening ones (who, where, which "
+                      "field) first, then each open clause's next fact. Ask the first step, then ask again.")
+        done = serializers.BooleanField(help_text="No question can change the answer any more: run the check.")
+        open_clauses = serializers.ListField(child=serializers.CharField())
+        unsure_clauses = serializers.ListField(
+            child=serializers.CharField(), help_text="Clauses that rest on answers given as not sure.")
+        out_of_scope = serializers.ListField(
+            child=serializers.CharField(), help_text="Clauses outside the chosen topics: not asked about.")
+        topics = serializers.ListField(child=serializers.CharField(), help_text="The sections one can narrow to.")
+
+    @extend_schema(
+        tags=["eligibility"],
+        operation_id="eligibility_relevant_facts",
+        request=RelevantFactsInputSerializer,
+        responses={200: OutputSerializer, 400: ErrorSerializer, 413: ErrorSerializer, 429: ErrorSerializer,
+                   503: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "An enterprise in embodied AI, asking about standards",
+                value={"as_of": "2026-06-01", "topics": ["standards"], "declined": ["national_standard_field"],
+                       "facts": {"org_type": "enterprise", "registered_in_chongqing": True,
+                                 "future_industry_field": "embodied_ai", "intl_standard_field": "embodied_ai"}},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Two questions left",
+                value={"as_of": "2026-06-01", "ruleset_version": 1,
+                       "relevant_facts": ["future_patent_applicant", "intl_standard_role", "intl_standard_published_on",
+                                          "prior_support_same_item"],
+                       "steps": [["future_patent_applicant", "intl_standard_role", "intl_standard_published_on"]],
+                       "done": False, "open_clauses": ["FIM-4.1", "FIM-4.2"], "unsure_clauses": [],
+                       "out_of_scope": ["FIM-1.1"], "topics": ["projects", "platforms", "standards"]},
+                response_only=True,
+                status_codes=["200"],
+            ),
+        ],
+    )
+    def post(self, request):
+        serializer = RelevantFactsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(eligibility_relevant(**serializer.validated_data))
 
 
 INPUT_FIELDS = frozenset({"as_of", "facts", "ruleset_version"})

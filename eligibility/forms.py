@@ -4,6 +4,8 @@ A field left empty means "not stated" and is left out of the facts, as the API e
 """
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,17 +89,60 @@ class FactsForm(forms.Form):
 
     def stated_facts(self) -> dict:
         """The stated facts in the API's JSON form (dates as YYYY-MM-DD, percentages as text)."""
-        facts = {}
-        for fact in self.facts:
-            value = self.cleaned_data.get(fact.code)
-            if value in (None, "", []):
-                continue
-            if fact.type == FactType.DATE:
-                value = value.isoformat()
-            elif fact.type == FactType.RATIO:
-                value = str(value)
-            facts[fact.code] = value
-        return facts
+        return stated(self.facts, self.cleaned_data)
+
+
+def stated(facts: list[Fact], cleaned_data: dict) -> dict:
+    out = {}
+    for fact in facts:
+        value = cleaned_data.get(fact.code)
+        if value in (None, "", []):
+            continue
+        if fact.type == FactType.DATE:
+            value = value.isoformat()
+        elif fact.type == FactType.RATIO:
+            value = str(value)
+        out[fact.code] = value
+    return out
+
+
+UNSURE = _("Not sure")
+
+
+class StepForm(forms.Form):
+    """One step of the interview: a few questions, each answerable as 不确定 (not sure); on the first step also
+    the day to check as of and the topics to narrow to. An empty answer means "does not apply"."""
+
+    def __init__(self, *args, facts: list[Fact], opening: bool = False, topics: list[tuple[str, str]] = (),
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.facts = facts
+        for fact in facts:
+            field = fact_field(fact)
+            if fact.type == FactType.BOOL:
+                field.choices = [("true", _("Yes")), ("false", _("No"))]
+            self.fields[fact.code] = field
+        self.fields["unsure"] = forms.MultipleChoiceField(
+            required=False, choices=[(f.code, UNSURE) for f in facts], widget=forms.CheckboxSelectMultiple)
+        self.opening = opening
+        if opening:
+            self.fields["topics"] = forms.MultipleChoiceField(
+                label=_("What would you like support for?"), required=False, choices=topics,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Only questions about what you tick are asked; tick nothing to be asked about everything."))
+            self.fields["as_of"] = copy.deepcopy(FactsForm.base_fields["as_of"])
+
+    def questions(self) -> list[dict]:
+        unsure = {option.data["value"]: option for option in self["unsure"]}
+        return [{"fact": f, "field": self[f.code], "help": display.pick(f, "help"), "unit": _unit(f),
+                 "unsure": unsure[f.code], "section": display.section_label(f.section)} for f in self.facts]
+
+    def answers(self) -> tuple[dict, set[str], set[str]]:
+        """(stated facts, unsure codes, declined codes) of this step's questions."""
+        unsure = set(self.cleaned_data.get("unsure") or [])
+        facts = {k: v for k, v in stated(self.facts, self.cleaned_data).items() if k not in unsure}
+        declined = {f.code for f in self.facts} - unsure - set(facts)
+        return facts, unsure, declined
 
 
 def _unit(fact: Fact) -> str:

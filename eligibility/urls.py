@@ -7,4 +7,6 @@ app_name = "checker"
 
 urlpatterns = [
     path("check/", views.check_page, name="check"),
+    path("check/interview/", views.interview_page, name="interview"),
+    path("check/result/", views.result_page, name="result"),
 ]

@@ -5,4 +5,5 @@ from . import apis
 
 urlpatterns = [
     path("eligibility/check", apis.EligibilityCheckApi.as_view(), name="api-eligibility-check"),
+    path("eligibility/relevant-facts", apis.RelevantFactsApi.as_view(), name="api-eligibility-relevant-facts"),
 ]

@@ -10,7 +10,9 @@ import datetime as dt
 import json
 from urllib.parse import urlencode
 
+from django.core import signing
 from django.shortcuts import render
+from django.utils import timezone
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import json_script
@@ -22,11 +24,12 @@ from catalogue.models import Article, Clause
 from catalogue.selectors import bureau_list, document_list
 from policy_portal.messages import Message
 from rules import caching
-from rules.operators import FactError
+from rules.operators import FactError, parse_iso_date
 from rules.selectors import fact_list
 
-from .forms import FactsForm
-from .services import eligibility_check
+from .forms import UNSURE, FactsForm, StepForm
+from .services import eligibility_check, eligibility_relevant
+from .totals import money_totals
 
 
 def check_page(request):
@@ -164,3 +167,215 @@ def _checker_data(names: dict) -> dict:
             "jump": _("%(eligible)s to apply for · %(review)s to review — see results"),
         },
     }
+
+
+# ---------------------------------------------------------------- the interview
+
+INTERVIEW_SALT = "eligibility.interview"
+STATE_KEYS = {"as_of", "facts", "unsure", "declined", "topics", "history", "position"}
+
+
+def _fresh_state() -> dict:
+    return {"as_of": timezone.localdate().isoformat(), "facts": {}, "unsure": [], "declined": [], "topics": None,
+            "history": [], "position": 0}
+
+
+def _load_state(token: str) -> dict | None:
+    """The interview's answers so far, carried by the page itself (signed, so the page needs no session)."""
+    try:
+        state = signing.loads(token or "", salt=INTERVIEW_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(state, dict) or set(state) != STATE_KEYS or not state["history"]:
+        return None
+    if not isinstance(state["position"], int) or not 0 <= state["position"] < len(state["history"]):
+        return None
+    return state
+
+
+def _dump_state(state: dict) -> str:
+    return signing.dumps(state, salt=INTERVIEW_SALT, compress=True)
+
+
+def _relevant(state: dict) -> dict:
+    return eligibility_relevant(facts=state["facts"], as_of=dt.date.fromisoformat(state["as_of"]),
+                                unsure=state["unsure"], declined=state["declined"], topics=state["topics"])
+
+
+def _step_form(facts_by_code: dict, state: dict, data=None) -> StepForm:
+    step = state["history"][state["position"]]
+    opening = state["position"] == 0
+    topics = [(t, display.section_label(t)) for t in _relevant({**state, "facts": {}, "unsure": [], "declined": [],
+                                                                  "topics": None})["topics"]] if opening else []
+    initial = {code: _initial(facts_by_code[code], state["facts"][code]) for code in step if code in state["facts"]}
+    initial["unsure"] = [code for code in step if code in state["unsure"]]
+    if opening:
+        initial.update({"as_of": state["as_of"], "topics": state["topics"] or []})
+    return StepForm(data, facts=[facts_by_code[c] for c in step], opening=opening, topics=topics, initial=initial)
+
+
+def _initial(fact, value):
+    if value is True or value is False:
+        return "true" if value else "false"
+    return value
+
+
+def _remember(state: dict, form: StepForm, *, leaving: bool = False) -> None:
+    """Put this step's answers into the state (replacing what the same questions had). When `leaving` (going
+    back), what was left empty is not taken as "does not apply": those questions are asked again."""
+    facts, unsure, declined = form.answers()
+    if leaving:
+        declined = set()
+    step = set(form.facts and [f.code for f in form.facts])
+    state["facts"] = {k: v for k, v in state["facts"].items() if k not in step} | facts
+    state["unsure"] = sorted((set(state["unsure"]) - step) | unsure)
+    state["declined"] = sorted((set(state["declined"]) - step) | declined)
+    if form.opening:
+        state["as_of"] = form.cleaned_data["as_of"].isoformat()
+        state["topics"] = form.cleaned_data["topics"] or None
+
+
+def interview_page(request):
+    """The checker as an interview: a few opening questions, then only what can still change an answer."""
+    language = get_language()
+    facts_by_code = {f.code: f for f in caching.per_version(("checker:facts",), lambda: list(fact_list()))}
+    notice = ""
+    state = None
+    if request.method == "POST":
+        state = _load_state(request.POST.get("state", ""))
+        if state is None:
+            notice = _("Your answers could not be read; please start again.")
+    if state is None:
+        state = _fresh_state()
+        state["history"] = [_relevant(state)["steps"][0]]
+        return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state), notice)
+    action = request.POST.get("action", "next")
+    if action == "revise":
+        state["position"] = len(state["history"]) - 1  # from the result: show the last step again, answers in place
+        return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state))
+    form = _step_form(facts_by_code, state, request.POST)
+    if action == "back":
+        if form.is_valid():
+            _remember(state, form, leaving=True)  # what was typed on this step is kept for when it comes back
+        state["position"] = max(state["position"] - 1, 0)
+        return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state))
+    if not form.is_valid():
+        return _render_step(request, facts_by_code, state, form)
+    previous = {k: (list(v) if isinstance(v, list) else v) for k, v in state.items() if k != "history"}
+    _remember(state, form)
+    try:
+        relevant = _relevant(state)
+    except FactError as exc:
+        state.update(previous)
+        name = exc.field.removeprefix("facts.")
+        form.add_error(name if name in form.fields else None, exc.message)
+        return _render_step(request, facts_by_code, state, form)
+    if _forward(state):  # back to where one had been: the later steps again, as far as they still matter
+        return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state))
+    if relevant["done"]:
+        return _render_result(request, state, language)
+    state["history"].append(relevant["steps"][0])
+    state["position"] = len(state["history"]) - 1
+    return _render_step(request, facts_by_code, state, _step_form(facts_by_code, state))
+
+
+def _forward(state: dict) -> bool:
+    """After going back: move to the next step already shown, keeping only its questions that still matter given
+    the answers up to here (their answers kept). False when there is none: the interview asks what comes next."""
+    p = state["position"]
+    earlier = {f for step in state["history"][:p + 1] for f in step}
+    so_far = {**state, "facts": {k: v for k, v in state["facts"].items() if k in earlier},
+              "unsure": [f for f in state["unsure"] if f in earlier],
+              "declined": [f for f in state["declined"] if f in earlier]}
+    still = set(_relevant(so_far)["relevant_facts"])
+    later = [kept for kept in ([f for f in step if f in still] for step in state["history"][p + 1:]) if kept]
+    state["history"] = state["history"][:p + 1] + later
+    if not later:
+        return False
+    state["position"] = p + 1
+    return True
+
+
+def _asked(state: dict) -> int:
+    """Questions asked so far: every question shown in a step, and the topics question."""
+    return sum(len(step) for step in state["history"]) + 1
+
+
+def _render_step(request, facts_by_code, state, form, notice=""):
+    step = state["history"][state["position"]]
+    answered = sum(len(s) for s in state["history"][:state["position"]])
+    remaining = [f for f in _relevant(state)["relevant_facts"] if f not in step]
+    context = {
+        "form": form,
+        "questions": form.questions(),
+        "state_token": _dump_state(state),
+        "step_number": state["position"] + 1,
+        "answered": answered,
+        "remaining": len(remaining),
+        "progress_max": answered + len(step) + len(remaining),
+        "progress_value": answered,
+        "notice": notice,
+    }
+    return render(request, "eligibility/interview.html", context, status=400 if form.errors else 200)
+
+
+def _field_label(field: str) -> str:
+    """The question a refused field belongs to, as the questionnaire names it."""
+    code = field.removeprefix("facts.")
+    facts = {f.code: f for f in caching.per_version(("checker:facts",), lambda: list(fact_list()))}
+    if code in facts:
+        return display.pick(facts[code], "label")
+    other = {"as_of": FactsForm.base_fields["as_of"].label, "unsure": UNSURE, "facts": _("Your answers")}
+    return str(other.get(code, code))
+
+
+MAX_SHARED_FACTS = 20_000  # characters of JSON in a share link: the whole vocabulary answered fits
+
+
+def share_query(as_of: str, facts: dict, unsure: list[str]) -> str:
+    """The query of a link that re-runs the check with these answers (plain: nothing in it is secret)."""
+    query = {"as_of": as_of, "facts": json.dumps(facts, ensure_ascii=False, separators=(",", ":"))}
+    if unsure:
+        query["unsure"] = ",".join(unsure)
+    return urlencode(query)
+
+
+def _result_context(result: dict, facts: dict, unsure: list[str], language: str) -> dict:
+    names = caching.per_version(("checker:names", language), _names)
+    shown = present(result, names, facts=facts)
+    return {
+        "result": shown,
+        "totals": money_totals(shown["eligible"]),
+        "review_totals": money_totals(shown["needs_review"]),
+        "share_url": reverse("checker:result") + "?" + share_query(result["as_of"], facts, unsure),
+    }
+
+
+def _render_result(request, state, language):
+    result = eligibility_check(facts=state["facts"], as_of=dt.date.fromisoformat(state["as_of"]),
+                               unsure=state["unsure"])
+    context = {**_result_context(result, state["facts"], state["unsure"], language),
+               "state_token": _dump_state(state), "asked": _asked(state),
+               "topics": [display.section_label(t) for t in state["topics"] or []]}
+    return render(request, "eligibility/interview_result.html", context)
+
+
+def result_page(request):
+    """A shared result: the answers in the link, checked again now (under the current rule version)."""
+    error = ""
+    try:
+        text = request.GET.get("facts", "{}")
+        if len(text) > MAX_SHARED_FACTS:
+            raise ValueError("too long")
+        facts = json.loads(text)
+        as_of = parse_iso_date(request.GET.get("as_of", timezone.localdate().isoformat()), "as_of")
+        unsure = [code for code in request.GET.get("unsure", "").split(",") if code]
+        result = eligibility_check(facts=facts, as_of=as_of, unsure=unsure)
+    except (ValueError, RecursionError):
+        error = f"{_field_label('facts')}{_(': ')}{Message('invalid_type', expected=Message('expected_object'))}"
+    except FactError as exc:
+        error = f"{_field_label(exc.field)}{_(': ')}{exc.message}"
+    if error:
+        return render(request, "eligibility/interview_result.html", {"error": error}, status=400)
+    return render(request, "eligibility/interview_result.html",
+                  {**_result_context(result, facts, unsure, get_language()), "shared": True})

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from policy_portal.errors import ErrorSerializer
-from policy_portal.pagination import get_paginated_response
+from policy_portal.pagination import Pagination, get_paginated_response
 
 from .kinds import kind_of
 from .selectors import inbox, preferences, unread_count
@@ -36,6 +35,7 @@ class NotificationSerializer(serializers.Serializer):
 
 
 class NotificationListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     class FilterSerializer(serializers.Serializer):
@@ -46,7 +46,7 @@ class NotificationListApi(APIView):
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        response = get_paginated_response(pagination_class=LimitOffsetPagination, serializer_class=NotificationSerializer,
+        response = get_paginated_response(pagination_class=self.pagination_class, serializer_class=NotificationSerializer,
                                           queryset=inbox(request.user, unread=filters.validated_data["unread"]),
                                           request=request, view=self)
         response["X-Unread-Count"] = str(unread_count(request.user))

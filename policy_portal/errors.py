@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -58,6 +59,8 @@ def api_exception_handler(exc, context):
         return Response(error_body(exc.code, exc.message, exc.field), status=exc.status)
     if isinstance(exc, RequestDataTooBig):  # raised by Django whenever request.body is read past the limit
         return api_exception_handler(too_large(), context)
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a malformed multipart body: bad input, not a 500
+        exc = exceptions.ParseError(code="bad_request")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -74,3 +77,28 @@ def api_exception_handler(exc, context):
         message = render(code) if code in MESSAGES else str(exc.detail)
         response.data = error_body(code, message, None)
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """A path no view answers (an id that is not a number, say): JSON under /api/, the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("not_found", render("not_found"), None), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """Input Django refuses before any view (a SuspiciousOperation): JSON under /api/, the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("bad_request", render("bad_request"), None), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    """An unexpected failure (logged by Django): JSON under /api/, the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("server_error", render("server_error"), None), status=500)
+    return defaults.server_error(request)

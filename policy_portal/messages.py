@@ -52,6 +52,8 @@ MESSAGES: dict[str, Promise | str] = {
     "permission_denied": _("You may not do this."),
     "invalid_credentials": _("Unknown username or wrong password."),
     "throttled": _("Too many requests; try again in a moment."),
+    "bad_request": _("The request could not be read."),
+    "server_error": _("Something went wrong on our side; it has been recorded. Try again later."),
     "reason_required": _("Give a reason: say what must change."),
     # applications: who may act on one, and when (subsidies and carriers raise these)
     "not_owner": _("Only the applicant organisation can do this."),

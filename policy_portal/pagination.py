@@ -25,6 +25,13 @@ class Pagination(LimitOffsetPagination):
     def get_offset(self, request):
         return self._whole(request, self.offset_query_param, 0)
 
+    def get_schema_operation_parameters(self, view):
+        """What `_whole` accepts, stated: whole numbers of at most nine digits."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update({"minimum": 0, "maximum": 999_999_999})
+        return parameters
+
 
 class CataloguePagination(Pagination):
     """{count, next, previous, results}; 100 by default, so the 52 clauses or 68 facts come in one page."""

@@ -7,7 +7,7 @@ instead (ApplicationDecideApi.InputSerializer → ApplicationDecideInput). An ex
 
 Errors all have one shape ({code, message, field}, policy_portal.errors); an operation documents each status
 it can answer with it — bad input (400), not signed in (401), not allowed (403), not found (404, when the path
-names something), conflicts (409, on writes), a body too large (413, on writes), throttling (429) and the
+names something), conflicts (409, on writes), a body too large (413, on writes), a media type it does not read (415, on writes), throttling (429) and the
 engine or nothing published (503) — unless the view documents that status itself.
 """
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -32,7 +32,7 @@ class AutoSchema(SpectacularAutoSchema):
         if "{" in self.path:
             codes.append("404")
         if self.method in WRITES:
-            codes += ["409", "413"]
+            codes += ["409", "413", "415"]
         return codes
 
     def _get_response_bodies(self, direction="response"):

@@ -28,6 +28,18 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # The project's apps first: their translations and templates win over Django's own (admin translates
+    # "Filter" as 过滤器; the cases page says 筛选).
+    "accounts",
+    "jobs",
+    "notifications",
+    "catalogue",
+    "rules",
+    "programmes",
+    "eligibility",
+    "library",
+    "subsidies",
+    "carriers",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,16 +51,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the portal needs no CDN
     "axes",  # failed sign-ins counted per username and address; locked for a while after too many
-    "accounts",
-    "jobs",
-    "notifications",
-    "catalogue",
-    "rules",
-    "programmes",
-    "eligibility",
-    "library",
-    "subsidies",
-    "carriers",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +229,20 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 PORTAL_SWEEP_SECONDS = env.int("PORTAL_SWEEP_SECONDS", default=60)
 PORTAL_STALE_SECONDS = env.int("PORTAL_STALE_SECONDS", default=600)
 
+# 办理时限: working days (official holiday calendar) each stage may take, unless the call or the clause's routing
+# rule says otherwise; "appeal" is the review of an appeal (复核). An applicant may appeal a rejection within
+# PORTAL_APPEAL_WORKING_DAYS working days unless the call or the clause's routing rule says otherwise.
+PORTAL_REVIEW_WORKING_DAYS = {
+    "single": env.int("PORTAL_REVIEW_DAYS_SINGLE", default=20),
+    "district": env.int("PORTAL_REVIEW_DAYS_DISTRICT", default=10),
+    "city": env.int("PORTAL_REVIEW_DAYS_CITY", default=20),
+    "appeal": env.int("PORTAL_REVIEW_DAYS_APPEAL", default=15),
+}
+PORTAL_APPEAL_WORKING_DAYS = env.int("PORTAL_APPEAL_WORKING_DAYS", default=15)
+# The bureau heads' overdue digest: daily at 08:45 Beijing time; PORTAL_OVERDUE_DIGEST_SECONDS runs it every
+# that many seconds instead (tests; it still sends at most one digest per head per day).
+PORTAL_OVERDUE_DIGEST_SECONDS = env.int("PORTAL_OVERDUE_DIGEST_SECONDS", default=0)
+
 # Celery beat: reminders once a day at 08:30 Beijing time.
 from celery.schedules import crontab  # noqa: E402
 
@@ -235,4 +251,11 @@ CELERY_BEAT_SCHEDULE = {
     # Work that nobody finished (a worker died, a message was lost) is queued again.
     "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
+    "evaluations-sweep": {"task": "subsidies.tasks.sweep_evaluations", "schedule": float(PORTAL_SWEEP_SECONDS)},
+    # Each bureau head's digest of the bureau's applications past their time limit (once per head per day).
+    "overdue-digest": {"task": "subsidies.tasks.send_overdue_digests",
+                       "schedule": float(PORTAL_OVERDUE_DIGEST_SECONDS) if PORTAL_OVERDUE_DIGEST_SECONDS
+                       else crontab(hour=8, minute=45)},
+    # Organisations that applied under a clause hear when a call for it opens (idempotent: once per call).
+    "call-openings": {"task": "subsidies.tasks.announce_open_calls", "schedule": crontab(minute="*/15")},
 }

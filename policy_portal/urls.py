@@ -29,3 +29,7 @@ urlpatterns = [
     path("", include("library.urls")),
     path("", include("eligibility.urls")),
 ]
+
+handler400 = "policy_portal.errors.bad_request"
+handler404 = "policy_portal.errors.not_found"
+handler500 = "policy_portal.errors.server_error"

@@ -55,6 +55,7 @@ class CallSerializer(serializers.Serializer):
 
 
 class CallListApi(APIView):
+    pagination_class = CataloguePagination
     permission_classes = [AllowAny]
 
     class FilterSerializer(serializers.Serializer):
@@ -79,7 +80,7 @@ class CallListApi(APIView):
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return get_paginated_response(pagination_class=CataloguePagination, serializer_class=CallSerializer,
+        return get_paginated_response(pagination_class=self.pagination_class, serializer_class=CallSerializer,
                                       queryset=call_list(**filters.validated_data), request=request, view=self)
 
     @extend_schema(tags=TAG, request=InputSerializer, responses={201: CallSerializer, **ERRORS},

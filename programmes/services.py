@@ -21,7 +21,7 @@ from rules.selectors import current_version
 
 from .models import Call, CallEvent, Material
 
-STAGES = ("single", "district", "city")
+STAGES = ("single", "district", "city", "appeal")  # "appeal": the review of an appeal (复核)
 MAX_REVIEW_DAYS = 120
 
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 
 from jobs.selectors import job_get
 from policy_portal.exceptions import NotFound
-from policy_portal.pagination import get_paginated_response
+from policy_portal.pagination import Pagination, get_paginated_response
 
 from . import selectors_admin as selectors
 from .models import ClauseRule, GoldenCase, RuleVersion
@@ -187,6 +186,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 class RuleVersionListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated, IsRuleAdministrator]
 
     class InputSerializer(serializers.Serializer):
@@ -195,7 +195,7 @@ class RuleVersionListApi(APIView):
 
     @extend_schema(tags=TAG, responses=VersionSummarySerializer(many=True), summary="Rule versions, newest first")
     def get(self, request):
-        paginator = LimitOffsetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.version_list(), request, view=self)
         data = VersionSummarySerializer(page, many=True, context={"current": selectors.current_number()}).data
         return paginator.get_paginated_response(data)
@@ -478,6 +478,7 @@ class CaseSerializer(serializers.Serializer):
 
 
 class CaseListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated, IsRuleAdministrator]
 
     class InputSerializer(serializers.Serializer):
@@ -492,7 +493,7 @@ class CaseListApi(APIView):
                    parameters=[OpenApiParameter("clause", str, description="Only this clause's cases, e.g. FIM-4.2")])
     def get(self, request):
         clause = request.query_params.get("clause", "").strip()[:16] or None
-        return get_paginated_response(pagination_class=LimitOffsetPagination, serializer_class=CaseSerializer,
+        return get_paginated_response(pagination_class=self.pagination_class, serializer_class=CaseSerializer,
                                       queryset=selectors.case_list(clause=clause), request=request, view=self)
 
     @extend_schema(tags=TAG, request=InputSerializer, responses={201: CaseSerializer}, summary="Add a case")

@@ -53,6 +53,7 @@ MESSAGES = {
     # a clause's parameters and conditions
     "unknown_clause": _("There is no clause %(clause)s."),
     "unknown_fact": _("The facts vocabulary has no fact %(fact)s."),
+    "unknown_topic": _("There is no topic %(topic)s: choose among the sections the questionnaire lists."),
     "operator_mismatch": _("The operator %(operator)s does not fit a fact of the type “%(type)s”."),
     "unexpected_value": _("The operator %(operator)s takes no value: leave the value empty."),
     "invalid_pattern": _("A pattern is text with at least one * wildcard."),

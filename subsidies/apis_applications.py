@@ -1,20 +1,22 @@
 """Applications API: create, read, edit, submit, decide and the other declared transitions; attachments."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsApplicant, IsApplicantOrOfficerOrAdmin, IsBureauOfficer
+from policy_portal.errors import ErrorSerializer
 from policy_portal.exceptions import DomainError, NotAllowed, NotFound
-from rest_framework.pagination import LimitOffsetPagination
+from policy_portal.pagination import Pagination, get_paginated_response
 
-from policy_portal.pagination import get_paginated_response
-
+from . import limits
 from .models import Application
 from .selectors_applications import (
     allowed_actions,
@@ -25,6 +27,7 @@ from .selectors_applications import (
     earlier_claims,
 )
 from .services import application_create, application_submit, application_transition, application_update
+from .services.appeals import application_appeal
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
 from .terms import identifier_reads_as_kind
@@ -79,6 +82,20 @@ class ApplicationSummarySerializer(serializers.Serializer):
     lock_version = serializers.IntegerField()
     latest_outcome = serializers.CharField(allow_null=True, default=None, required=False)
     latest_previous_outcome = serializers.CharField(allow_null=True, default=None, required=False)
+    due_on = serializers.DateField(allow_null=True, help_text="办理时限: the working day the current stage is due by")
+    due_provisional = serializers.BooleanField(help_text="The due date counts a year whose holidays are not published")
+    working_days_left = serializers.SerializerMethodField(help_text="0 on the due day, negative once overdue")
+    overdue = serializers.SerializerMethodField()
+    expected_decision_on = serializers.SerializerMethodField()
+
+    def get_working_days_left(self, app) -> int | None:
+        return limits.working_days_left(app.due_on) if app.status in limits.RUNNING else None
+
+    def get_overdue(self, app) -> bool:
+        return limits.is_overdue(app)
+
+    def get_expected_decision_on(self, app) -> dt.date | None:
+        return limits.expected_decision_on(app)
 
 
 class ConsultationSerializer(serializers.Serializer):
@@ -108,6 +125,17 @@ class WarningSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class AppealSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
+    outcome = serializers.CharField(help_text="pending, upheld or overturned")
+    decision = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True, default=None)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    files = AttachmentSerializer(many=True)
+
+
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
     facts = serializers.JSONField()
     as_of = serializers.DateField()
@@ -126,7 +154,12 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     events = EventSerializer(many=True)
     attachments = AttachmentSerializer(many=True)
     consultations = ConsultationSerializer(many=True)
+    appeals = AppealSerializer(many=True)
+    appeal_until = serializers.SerializerMethodField(help_text="A rejection: the last day to appeal (复核)")
     allowed_actions = serializers.SerializerMethodField()
+
+    def get_appeal_until(self, app) -> dt.date | None:
+        return limits.appeal_deadline(app) if app.status == "rejected" else None
 
     @extend_schema(responses=EvaluationSerializer(allow_null=True))
     def get_evaluation(self, app) -> dict | None:
@@ -160,6 +193,7 @@ def _detail_response(request, app_id, code=status.HTTP_200_OK):
 
 
 class ApplicationListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
 
     class FilterSerializer(serializers.Serializer):
@@ -170,6 +204,9 @@ class ApplicationListApi(APIView):
         submitted_to = serializers.DateField(required=False)
         q = serializers.CharField(required=False, max_length=100)
         changed = serializers.BooleanField(required=False, help_text="Only those whose eligibility a rule update changed")
+        overdue = serializers.BooleanField(required=False, help_text="Only those past their time limit (办理时限)")
+        sort = serializers.ChoiceField(required=False, choices=["newest", "due"], default="newest",
+                                       help_text="due: the nearest due date first")
 
     class InputSerializer(serializers.Serializer):
         clause = serializers.CharField(max_length=16)
@@ -189,7 +226,7 @@ class ApplicationListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return get_paginated_response(
-            pagination_class=LimitOffsetPagination, serializer_class=ApplicationSummarySerializer,
+            pagination_class=self.pagination_class, serializer_class=ApplicationSummarySerializer,
             queryset=application_queue(request.user, **filters.validated_data), request=request, view=self,
         )
 
@@ -296,6 +333,33 @@ class ApplicationActionApi(APIView):
         if application_detail(request.user, pk) is None:
             # Handed over (reassigned): the caller no longer sees it, so only the summary comes back.
             return Response(ApplicationSummarySerializer(app).data)
+        return _detail_response(request, pk)
+
+
+class ApplicationAppealApi(APIView):
+    """复核: the applicant appeals a rejection, with reasons and (multipart) files."""
+
+    permission_classes = [IsAuthenticated, IsApplicantOrOfficerOrAdmin]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
+    @extend_schema(request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+                   responses={200: ApplicationDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+                              404: ErrorSerializer, 409: ErrorSerializer},
+                   summary="Appeal a rejection (复核)",
+                   description="Refused with appeal_too_late after the limit (the call's appeal_days, the clause's, "
+                               "or PORTAL_APPEAL_WORKING_DAYS working days after the decision), already_appealed "
+                               "when this rejection was appealed, not_appealable unless rejected.")
+    def post(self, request, pk: int):
+        application_or_404(request.user, pk)
+        data = self.InputSerializer(data={"reason": request.data.get("reason", ""),
+                                          "files": request.FILES.getlist("files")} if request.FILES else request.data)
+        data.is_valid(raise_exception=True)
+        application_appeal(actor=request.user, application_id=pk, reason=data.validated_data.get("reason", ""),
+                           files=data.validated_data.get("files"))
         return _detail_response(request, pk)
 
 

@@ -20,6 +20,12 @@ class SubsidiesConfig(AppConfig):
         from .services.reevaluation import KIND, on_ruleset_published, reevaluate_chunk
 
         messages.register(MESSAGES)
+        from notifications.kinds import register_kind
+
+        from .notices import KINDS
+
+        for kind in KINDS:
+            register_kind(kind)
         register_loader(40, "subsidies.routing", load_routing)
         register_handler(KIND, reevaluate_chunk)
         ruleset_published.connect(on_ruleset_published, dispatch_uid="subsidies.reevaluation")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-
 import logging
 
 from django.utils import timezone

@@ -37,5 +37,11 @@ MESSAGES = {
     "same_bureau": _("The application is already with that bureau."),
     "not_consulted_bureau": _("Only an officer of the consulted bureau can answer."),
     "already_answered": _("This consultation has been answered."),
+    "own_decision": _("The officer who took the decision cannot review its appeal; another officer of the bureau does."),
+    "appeal_too_late": _("An appeal (复核) must be made within %(days)s working days of the decision, that is by "
+                         "%(until)s; that limit has passed."),
+    "already_appealed": _("This rejection has already been appealed; the outcome of the review is final."),
+    "not_appealable": _("Only a rejected application can be appealed; this one is %(status)s."),
+    "too_many_files": _("At most %(limit)s files."),
     "clause_not_in_force": _("%(clause)s has no rule in the rule version in force."),
 }

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
@@ -12,7 +13,8 @@ from policy_portal.exceptions import DomainError
 from policy_portal.messages import Message
 from rules.impact import Subject
 
-from .models import Application, ApplicationEvent, Consultation, Evaluation
+from .limits import RUNNING
+from .models import Appeal, Application, ApplicationEvent, Attachment, Consultation, Evaluation
 from .models.applications import Status
 from .workflow import ACTIONS, Action, answer_check, consult_check, edit_check, passes
 
@@ -38,9 +40,10 @@ def visible_applications(user) -> QuerySet[Application]:
 def application_queue(
     user, *, clause: str | None = None, status: str | None = None, district: str | None = None,
     submitted_from: dt.date | None = None, submitted_to: dt.date | None = None, q: str | None = None,
-    changed: bool | None = None,
+    changed: bool | None = None, overdue: bool | None = None, sort: str = "newest", today: dt.date | None = None,
 ) -> QuerySet[Application]:
-    """Filtered, newest first; each row knows its latest outcome and, if a rule update changed it, the one before."""
+    """Filtered, newest first (sort="due": the nearest due date first, those without one last); each row knows its
+    latest outcome and, if a rule update changed it, the one before. overdue: only those past their time limit."""
     latest = Evaluation.objects.filter(application=OuterRef("pk"), state=Evaluation.State.DONE).order_by("-created_at", "-pk")
     qs = visible_applications(user).annotate(
         latest_outcome=Subquery(latest.values("outcome")[:1]),
@@ -60,6 +63,10 @@ def application_queue(
         qs = qs.filter(submitted_at__date__lte=submitted_to)
     if q:
         qs = qs.filter(Q(reference__icontains=q) | Q(organisation__name__icontains=q) | Q(description__icontains=q))
+    if overdue:
+        qs = qs.filter(status__in=RUNNING, due_on__lt=today or timezone.localdate())
+    if sort == "due":
+        return qs.order_by(F("due_on").asc(nulls_last=True), "-submitted_at", "-pk")
     return qs.order_by("-submitted_at", "-created_at", "-pk")
 
 
@@ -69,7 +76,9 @@ def application_detail(user, application_id) -> Application | None:
         .prefetch_related(
             Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")),
             Prefetch("evaluations", queryset=Evaluation.objects.select_related("rule_version").order_by("-created_at", "-pk")),
-            "attachments",
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+            Prefetch("appeals", queryset=Appeal.objects.select_related("assigned_to", "decided_by")
+                     .prefetch_related("files").order_by("created_at", "pk")),
             Prefetch("consultations", queryset=Consultation.objects.select_related("bureau", "requested_by", "answered_by")
                      .order_by("created_at", "pk")),
         )

@@ -22,9 +22,12 @@ from accounts.selectors import role_of
 from catalogue import display
 from catalogue.models import Clause
 from policy_portal.exceptions import DomainError
+from policy_portal.messages import Message
+from policy_portal.parsers import load_json
 from rules.models import ClauseRule, Fact
 from rules.selectors import current_version
 
+from . import limits
 from .models.applications import Stage, Status
 from .selectors_applications import (
     allowed_actions,
@@ -39,6 +42,7 @@ from .selectors_applications import (
     earlier_claims,
 )
 from .services import application_create, application_transition
+from .services.appeals import application_appeal
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
 from .terms import identifier_reads_as_kind, kind_label, rewards_an_item
@@ -77,6 +81,35 @@ def _item_context(clause) -> dict:
             "item_required": required}
 
 
+def _facts_from(raw: str) -> dict:
+    """The facts carried from the check: a JSON object of values or lists of values, nothing nested deeper."""
+    facts = load_json(raw, max_depth=2)
+    scalar = (str, int, float, bool, type(None))
+    if not isinstance(facts, dict) or not all(
+            isinstance(v, scalar) or (isinstance(v, list) and all(isinstance(i, scalar) for i in v))
+            for v in facts.values()):
+        raise DomainError("invalid_type", field="facts", expected=Message("expected_object"))
+    return facts
+
+
+def _as_of_from(raw: str) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise DomainError("invalid_date", field="as_of") from None
+
+
+def _time_left(app) -> tuple[int | None, bool, int]:
+    """(working days left, overdue, working days late) of an application a bureau still has to act on."""
+    if app.status not in limits.RUNNING or app.due_on is None:
+        return None, False, 0
+    left = limits.working_days_left(app.due_on)
+    overdue = limits.is_overdue(app)
+    return left, overdue, max(-left, 1) if overdue else 0
+
+
 def _current_rule(clause):
     return ClauseRule.objects.filter(version=current_version(), clause=clause).select_related("lead_bureau").first()
 
@@ -92,6 +125,10 @@ def application_list(request):
         "district": request.GET.get("district", "").strip()[:40] or None,
         "q": request.GET.get("q", "").strip()[:100] or None,
         "changed": request.GET.get("changed") == "1",
+        "overdue": request.GET.get("overdue") == "1",
+        # officers work through their queue by the time limit (办理时限); applicants see their newest first
+        "sort": request.GET.get("sort") if request.GET.get("sort") in ("due", "newest")
+        else ("due" if role == Role.OFFICER else "newest"),
     }
     if filters["status"] not in (None, *Status.values):
         filters["status"] = None
@@ -101,6 +138,8 @@ def application_list(request):
         except ValueError:
             filters[key] = None
     page = Paginator(application_queue(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    for app in page.object_list:
+        app.days_left, app.overdue, app.late = _time_left(app)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "applications/list.html", {
@@ -120,15 +159,13 @@ def application_new(request):
     if clause is None or not clause.evaluated:
         raise Http404
     try:
-        facts = json.loads(source.get("facts") or "{}")
-    except ValueError:
-        facts = None
-    if not isinstance(facts, dict):
-        messages.error(request, _("The facts from the check could not be read; please check again."))
-        return redirect("checker:check")
-    as_of = source.get("as_of") or ""
+        facts = _facts_from(source.get("facts") or "{}")
+        as_of = _as_of_from(source.get("as_of") or "")
+    except DomainError as exc:  # a link or form someone edited by hand: say what is wrong, 400
+        field = f" ({exc.field})" if exc.field else ""
+        return render(request, "400.html", {"message": f"{exc.message}{field}"}, status=400)
     context = {"clause": clause, "rule": _current_rule(clause), **_item_context(clause), "facts_json": json.dumps(facts, ensure_ascii=False),
-               "fact_rows": _fact_rows(facts), "as_of": as_of, "form": source,
+               "fact_rows": _fact_rows(facts), "as_of": as_of.isoformat() if as_of else "", "form": source,
                "idempotency_key": source.get("idempotency_key") or uuid.uuid4().hex}
     if request.method == "POST":
         try:
@@ -137,7 +174,7 @@ def application_new(request):
                 actor=request.user, clause_code=clause.code, facts=facts,
                 amount_requested_yuan=int(amount) if amount else None,
                 description=source.get("description", ""), achievement_key=source.get("achievement_key", ""),
-                as_of=dt.date.fromisoformat(as_of) if as_of else None, idempotency_key=context["idempotency_key"],
+                as_of=as_of, idempotency_key=context["idempotency_key"],
             )
         except ValueError:
             messages.error(request, _("The amount must be a whole number of yuan."))
@@ -218,7 +255,15 @@ def application_page(request, pk: int):
         "to_answer": consultations_to_answer(request.user, app),
         "is_district_stage": app.stage == Stage.DISTRICT,
         "history": _history(app),
+        "time": _time(app),
     })
+
+
+def _time(app) -> dict:
+    left, overdue, late = _time_left(app)
+    return {"due_on": app.due_on if left is not None else None, "days_left": left, "overdue": overdue, "late": late,
+            "expected": limits.expected_decision_on(app),
+            "appeal_until": limits.appeal_deadline(app) if app.status == Status.REJECTED else None}
 
 
 DONE = {"submit": gettext_lazy("Submitted. The responsible bureau has been notified.")}
@@ -230,7 +275,11 @@ def application_act(request, pk: int):
     application_or_404(request.user, pk)
     action = request.POST.get("action", "")
     try:
-        if action == "consult":
+        if action == "appeal":
+            application_appeal(actor=request.user, application_id=pk, reason=request.POST.get("reason", ""),
+                               files=request.FILES.getlist("files"))
+            messages.success(request, _("Your appeal has been sent to another officer of the bureau."))
+        elif action == "consult":
             application_consult(actor=request.user, application_id=pk, bureau=request.POST.get("bureau", ""),
                                 question=request.POST.get("question", ""))
             messages.success(request, _("The bureau has been consulted."))

@@ -14,27 +14,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import lazy
 
 from accounts.selectors import bureau_of, organisation_of
 from catalogue import display
-from policy_portal.celery import queue
 from policy_portal.exceptions import Conflict, DomainError, NotAllowed
 from rules.models import ClauseRule
 
+from . import limits, notices
 from .hooks import application_approved
-from .models import Application, Evaluation
+from .models import Appeal, Application, Evaluation
 from .models.applications import Stage, Status
+from .outbox import queue_evaluations
 from .routing import route_for
 from .terms import check_amount, current_rule, kind_label, other_bureaus, rewards_an_item
 
-EVALUATE = "subsidies.tasks.evaluate_application"
-NOTIFY = "subsidies.tasks.notify_application"
 
 OWNER = "owner"  # a member of the applicant organisation
 OFFICER = "officer"  # an officer of the acting bureau
+REVIEWER = "reviewer"  # an officer of the acting bureau other than the one who decided (an appeal's reviewer)
 
 OPEN = frozenset({Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_REVIEW})
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
@@ -62,7 +62,14 @@ def officer_check(actor, app: Application) -> None:
         raise NotAllowed("not_your_bureau", "Only an officer of the bureau handling this application can do this.")
 
 
-WHO = {OWNER: owner_check, OFFICER: officer_check}
+def reviewer_check(actor, app: Application) -> None:
+    """复核: an officer of the same bureau, never the one who took the decision appealed."""
+    officer_check(actor, app)
+    if app.decided_by_id is not None and app.decided_by_id == actor.pk:
+        raise NotAllowed("own_decision")
+
+
+WHO = {OWNER: owner_check, OFFICER: officer_check, REVIEWER: reviewer_check}
 
 
 # ---------------------------------------------------------------- conditions: (app) -> None, raising what is unmet
@@ -117,6 +124,19 @@ def another_bureau(app: Application) -> None:
                        clause=app.clause.code)
 
 
+def within_appeal_limit(app: Application) -> None:
+    """复核 is asked for within the limit (working days after the rejection: the call's, the clause's or the default)."""
+    until = limits.appeal_deadline(app)
+    if until is not None and timezone.localdate() > until:
+        raise Conflict("appeal_too_late", field="reason", days=limits.appeal_days(app), until=until)
+
+
+def not_yet_appealed(app: Application) -> None:
+    """One appeal per rejection: an upheld rejection is final."""
+    if app.decided_at is not None and app.appeals.filter(created_at__gte=app.decided_at).exists():
+        raise Conflict("already_appealed", field="status")
+
+
 # ---------------------------------------------------------------- changes and effects: (step) -> None
 
 
@@ -131,6 +151,7 @@ class Step:
     amount_approved_yuan: int | None = None
     to_bureau: str | None = None
     data: dict = field(default_factory=dict)
+    event: object = None  # the ApplicationEvent written, for the effects
 
 
 def route(step: Step) -> None:
@@ -152,7 +173,23 @@ def approve_amount(step: Step) -> None:
 
 
 def decided(step: Step) -> None:
-    step.app.decided_at = timezone.now()
+    step.app.decided_at, step.app.decided_by = timezone.now(), step.actor
+
+
+def start_clock(step: Step) -> None:
+    """The application enters a stage (or an appeal its review): its due date, in working days (subsidies.limits)."""
+    limits.start_clock(step.app, limits.APPEAL if step.action.target == Status.APPEALED else step.app.stage)
+    step.data["due_on"] = step.app.due_on.isoformat()
+
+
+def stop_clock(step: Step) -> None:
+    """Nobody at a bureau has to act now (returned to the applicant, decided, withdrawn)."""
+    limits.stop_clock(step.app)
+
+
+def reopened(step: Step) -> None:
+    """An overturned rejection: the decision is undone, the review goes on."""
+    step.app.decided_at = None
 
 
 def to_municipal_stage(step: Step) -> None:
@@ -177,19 +214,41 @@ def move_to_bureau(step: Step) -> None:
 def evaluate(trigger: str) -> Callable[[Step], None]:
     """Evaluate the stated facts with the current rule version once the transaction commits."""
     def enqueue(step: Step) -> None:
+        # The pending row is the durable record (subsidies.outbox): written here, sent after commit, swept if lost.
         evaluation = Evaluation.objects.create(application=step.app, as_of=step.app.as_of, trigger=trigger)
-        transaction.on_commit(lambda: queue(EVALUATE, evaluation.pk))
+        transaction.on_commit(lambda: queue_evaluations([evaluation.pk]))
 
     return enqueue
 
 
-def notify(kind: str) -> Callable[[Step], None]:
-    """Tell the acting bureau's officers or the applicant (subsidies.services.notifications) after commit."""
-    def send(step: Step) -> None:
-        app_id = step.app.pk
-        transaction.on_commit(lambda: queue(NOTIFY, app_id, kind))
+def tell(step: Step) -> None:
+    """The applicant, the acting bureau's officers or the appeal's reviewer hear of it (subsidies.notices), in this
+    transaction, once per (recipient, event)."""
+    notices.application_event_notice(step.app, step.event, step.action.name, assigned_to=step.data.get("_assigned"),
+                                     appeal_until=limits.appeal_deadline(step.app) if step.action.name == "reject"
+                                     else None)
 
-    return send
+
+def open_appeal(step: Step) -> None:
+    """The appeal's record, sent to another officer of the bureau: the one with the fewest pending appeals."""
+    app = step.app
+    others = (notices.bureau_officers(acting_bureau_id(app)).exclude(pk=app.decided_by_id)
+              .order_by("username"))
+    load = {row["assigned_to"]: row["n"] for row in Appeal.objects.filter(
+        outcome=Appeal.Outcome.PENDING, assigned_to__in=others).values("assigned_to").annotate(n=models.Count("pk"))}
+    assignee = min(others, key=lambda u: load.get(u.pk, 0), default=None)
+    appeal = Appeal.objects.create(application=app, reason=step.reason, created_by=step.actor,
+                                   rejected_by_id=app.decided_by_id, assigned_to=assignee)
+    step.event.data.update(appeal=appeal.pk, assigned_to=assignee.username if assignee else None)
+    step.event.save(update_fields=["data"])
+    step.data["_assigned"] = assignee
+
+
+def close_appeal(outcome: str) -> Callable[[Step], None]:
+    def close(step: Step) -> None:
+        Appeal.objects.filter(application=step.app, outcome=Appeal.Outcome.PENDING).update(
+            outcome=outcome, decision=step.reason, decided_by=step.actor, decided_at=timezone.now())
+    return close
 
 
 def announce_approval(step: Step) -> None:
@@ -208,7 +267,7 @@ def already_submitted(app: Application) -> bool:
 @dataclass(frozen=True)
 class Action:
     name: str
-    by: str  # OWNER or OFFICER
+    by: str  # OWNER, OFFICER or REVIEWER
     sources: frozenset  # the statuses it is taken from
     target: str | None  # the status it leads to; None: the status does not change
     label_zh: str
@@ -260,27 +319,37 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         Action("submit", OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "提交", "Submit", primary=True,
-               conditions=(amount_stated, achievement_stated), changes=(route,), effects=(evaluate("submission"), notify("routed")),
-               repeated=already_submitted, wrong_state="not_submittable"),
+               conditions=(amount_stated, achievement_stated), changes=(route, start_clock),
+               effects=(evaluate("submission"), tell), repeated=already_submitted, wrong_state="not_submittable"),
         Action("resubmit", OWNER, frozenset({Status.RETURNED}), Status.RESUBMITTED, "重新提交", "Resubmit", primary=True,
-               conditions=(amount_stated, achievement_stated),
-               effects=(evaluate("resubmission"), notify("resubmit"))),
-        Action("withdraw", OWNER, OPEN_OR_EDITABLE, Status.WITHDRAWN, "撤回", "Withdraw"),
+               conditions=(amount_stated, achievement_stated), changes=(start_clock,),
+               effects=(evaluate("resubmission"), tell)),
+        Action("withdraw", OWNER, OPEN_OR_EDITABLE, Status.WITHDRAWN, "撤回", "Withdraw", changes=(stop_clock,)),
         Action("start_review", OFFICER, frozenset({Status.SUBMITTED, Status.RESUBMITTED}), Status.UNDER_REVIEW,
                "开始审核", "Start review"),
         Action("approve", OFFICER, OPEN, Status.APPROVED, "批准", "Approve", primary=True,
                stages=frozenset({Stage.SINGLE, Stage.CITY}), conditions=(achievement_not_yet_supported,),
-               changes=(approve_amount, decided), effects=(announce_approval, notify("approve"))),
+               changes=(approve_amount, decided, stop_clock), effects=(announce_approval, tell)),
         Action("reject", OFFICER, OPEN, Status.REJECTED, "不予支持", "Reject", reason_required=True,
-               changes=(decided,), effects=(notify("reject"),)),
+               changes=(decided, stop_clock), effects=(tell,)),
         Action("return", OFFICER, OPEN, Status.RETURNED, "退回修改", "Return for changes", reason_required=True,
-               effects=(notify("return"),)),
+               changes=(stop_clock,), effects=(tell,)),
         Action("recommend", OFFICER, OPEN, Status.SUBMITTED, "审核推荐", "Recommend to the municipal level", primary=True,
-               stages=frozenset({Stage.DISTRICT}), reason_required=True, changes=(to_municipal_stage,),
-               effects=(notify("recommend"),)),
+               stages=frozenset({Stage.DISTRICT}), reason_required=True, changes=(to_municipal_stage, start_clock),
+               effects=(tell,)),
         Action("reassign", OFFICER, OPEN, None, "转办", "Reassign", reason_required=True,
                conditions=(not_at_district_stage, another_bureau), changes=(move_to_bureau,),
-               effects=(notify("reassign"),)),
+               effects=(tell,)),
+        # 复核: the applicant asks, within the limit, with reasons (and files: services.appeals); another officer of
+        # the same bureau upholds the rejection or overturns it, which sends the application back to review.
+        Action("appeal", OWNER, frozenset({Status.REJECTED}), Status.APPEALED, "申请复核", "Appeal (ask for review)",
+               primary=True, reason_required=True, conditions=(within_appeal_limit, not_yet_appealed),
+               changes=(start_clock,), effects=(open_appeal, tell), wrong_state="not_appealable"),
+        Action("uphold", REVIEWER, frozenset({Status.APPEALED}), Status.REJECTED, "维持原决定", "Uphold the rejection",
+               reason_required=True, changes=(stop_clock,), effects=(close_appeal(Appeal.Outcome.UPHELD), tell)),
+        Action("overturn", REVIEWER, frozenset({Status.APPEALED}), Status.UNDER_REVIEW, "撤销原决定",
+               "Overturn the rejection", primary=True, reason_required=True, changes=(reopened, start_clock),
+               effects=(close_appeal(Appeal.Outcome.OVERTURNED), tell)),
     )
 }
 DECISIONS = ("approve", "reject", "return")  # also taken together through the API's decide endpoint

@@ -21,6 +21,7 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Returned for changes")
     RESUBMITTED = "resubmitted", _("Resubmitted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    APPEALED = "appealed", _("Under appeal (复核)")
 
 
 class Stage(models.TextChoices):
@@ -39,6 +40,13 @@ class RoutingRule(models.Model):
     clause = models.OneToOneField("catalogue.Clause", on_delete=models.CASCADE, related_name="routing")
     bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, related_name="routed_clauses")
     two_stage = models.BooleanField(default=False)
+    review_days = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("Working days each stage may take under this clause, e.g. {\"single\": 20, \"appeal\": 15}; "
+                    "a call's own limits come first, PORTAL_REVIEW_WORKING_DAYS last."))
+    appeal_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Working days after a rejection to ask for a review (复核); empty: the call's "
+                                           "or PORTAL_APPEAL_WORKING_DAYS."))
     note = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,6 +89,14 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", help_text=_("The officer who took the last decision (an appeal "
+                                                                 "goes to another)."))
+    # 办理时限: the working day by which the current stage should be finished (subsidies.limits); None while
+    # nobody at a bureau has to act (a draft, returned to the applicant, decided).
+    due_on = models.DateField(null=True, blank=True)
+    due_provisional = models.BooleanField(default=False, help_text=_(
+        "The due date counts a year whose holiday arrangement is not yet published."))
 
     class Meta:
         constraints = [
@@ -108,6 +124,7 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["bureau", "status"]),
             models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["due_on"], name="application_due_idx", condition=Q(due_on__isnull=False)),
             models.Index(fields=["achievement_kind", "achievement_normalised"], name="application_item_idx"),
         ]
 
@@ -138,6 +155,9 @@ class ApplicationEvent(models.Model):
 
 class Evaluation(models.Model):
     """The engine's answer for an application, with the rule version and day it used.
+
+    A pending row is the durable record of work to do: it is written in the transaction that calls for the
+    evaluation (a submission), queued after commit, and queued again by the sweeper if it waits too long.
 
     It stores what a replay needs and what cannot be recomputed: the version, the day, the outcome,
     the applied clause's group outcomes (`groups_met`: true, false or null per condition group) and a
@@ -170,10 +190,15 @@ class Evaluation(models.Model):
     )
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Last handed to the broker; the sweeper queues again what waits too long."))
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["application", "-created_at"], name="evaluation_latest_idx")]
+        indexes = [
+            models.Index(fields=["application", "-created_at"], name="evaluation_latest_idx"),
+            models.Index(fields=["queued_at"], name="evaluation_pending_idx", condition=models.Q(state="pending")),
+        ]
 
     @cached_property
     def trace(self) -> list[dict]:
@@ -194,8 +219,45 @@ def attachment_path(instance, filename):
     return f"applications/{instance.application.reference}/{uuid.uuid4().hex}"
 
 
+class Appeal(models.Model):
+    """A request for review (复核) of a rejection: the applicant's reasons and files, the officer it went to,
+    and the outcome. The workflow's appeal, uphold and overturn actions write it (subsidies.workflow)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        UPHELD = "upheld", _("Rejection upheld")
+        OVERTURNED = "overturned", _("Rejection overturned")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="appeals")
+    reason = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                    help_text=_("The officer whose rejection is appealed: never the one who reviews it."))
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    decision = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application"], condition=Q(outcome="pending"),
+                                    name="one_pending_appeal_per_application"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("rejected_by")),
+                                   name="appeal_not_decided_by_the_rejecting_officer"),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.outcome}"
+
+
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, null=True, blank=True, related_name="files",
+                               help_text=_("Set when the file supports an appeal."))
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)

@@ -48,7 +48,8 @@ def application_transition(
         raise Conflict("achievement_already_supported_concurrently",
                        "This item has just been supported under another application (就新、不重复).",
                        "achievement_key", achievement=app.achievement_key) from None
-    _event(app, actor=actor, action=declared.name, from_status=from_status, reason=reason, data=step.data)
+    step.event = _event(app, actor=actor, action=declared.name, from_status=from_status, reason=reason,
+                        data={k: v for k, v in step.data.items() if not k.startswith("_")})
     for effect in declared.effects:
         effect(step)
     return app

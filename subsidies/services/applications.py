@@ -125,10 +125,13 @@ def evaluate_into(evaluation: Evaluation, app: Application, book, version) -> Ev
 
 def evaluation_run(*, evaluation_id) -> Evaluation:
     """Evaluate an application's stored facts with the current rule version; store the outcome and the version."""
-    evaluation = Evaluation.objects.select_related("application", "application__clause").get(pk=evaluation_id)
-    if evaluation.state == Evaluation.State.DONE:
-        return evaluation
-    version = current_version()
-    evaluate_into(evaluation, evaluation.application, rulebook_for_version(version), version)
-    evaluation.save()
+    with transaction.atomic():
+        evaluation = (Evaluation.objects.select_for_update(skip_locked=True, of=("self",))
+                      .select_related("application", "application__clause").filter(pk=evaluation_id).first())
+        if evaluation is None or evaluation.state != Evaluation.State.PENDING:
+            # done already, or another worker holds it right now (a redelivered message): nothing to do
+            return evaluation or Evaluation.objects.get(pk=evaluation_id)
+        version = current_version()
+        evaluate_into(evaluation, evaluation.application, rulebook_for_version(version), version)
+        evaluation.save()
     return evaluation

@@ -23,16 +23,23 @@ def attachment_add(*, actor, application_id, upload) -> Attachment:
     if upload.size > MAX_BYTES:
         raise DomainError("file_too_large", f"At most {MAX_BYTES // (1024 * 1024)} MB per file.", "file")
     if app.attachments.count() >= MAX_PER_APPLICATION:
-        raise DomainError("too_many_files", f"At most {MAX_PER_APPLICATION} files per application.", "file")
-    content_type = sniff(upload)
+        raise DomainError("too_many_files", f"At most {MAX_PER_APPLICATION} files per application.", "file",
+                          limit=MAX_PER_APPLICATION)
+    return store_file(app, upload, actor=actor)
+
+
+def store_file(app, upload, *, actor, appeal=None, field: str = "file") -> Attachment:
+    """Check the file's content against its type, store it with its digest, record the event."""
+    content_type = sniff(upload, field)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     name = shortened(upload.name)
     attachment = Attachment(application=app, original_name=name, content_type=content_type,
-                            size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor)
+                            size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor, appeal=appeal)
     attachment.file.save(name, upload, save=False)
     attachment.save()
-    _event(app, actor=actor, action="attach", from_status=app.status, data={"file": attachment.original_name})
+    _event(app, actor=actor, action="attach", from_status=app.status,
+           data={"file": attachment.original_name, **({"appeal": appeal.pk} if appeal else {})})
     return attachment

@@ -8,6 +8,7 @@ from accounts.selectors import bureau_of
 from policy_portal.exceptions import DomainError, NotFound
 
 from ..models import Consultation
+from ..notices import consultation_notice
 from ..terms import other_bureaus
 from ..workflow import answer_check, consult_check
 from .applications import _event, _get_for_update
@@ -29,6 +30,7 @@ def application_consult(*, actor, application_id, bureau: str, question: str) ->
     consultation = Consultation.objects.create(application=app, bureau=target, requested_by=actor, question=question[:2000])
     _event(app, actor=actor, action="consult", from_status=app.status, reason=question[:2000],
            data={"bureau": target.short_name_zh, "consultation": consultation.pk})
+    consultation_notice(app, consultation)
     return consultation
 
 

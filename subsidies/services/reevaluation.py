@@ -16,9 +16,9 @@ from jobs.services import job_start
 from rules.models import RuleVersion
 from rules.selectors import rulebook_for_version
 
+from ..evaluations import fill_evaluation
 from ..models import Application, Evaluation
 from ..models.applications import Status
-from ..evaluations import fill_evaluation
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_REVIEW, Status.RETURNED)
 KIND = "reevaluation"

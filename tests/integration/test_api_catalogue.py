@@ -416,7 +416,7 @@ def test_the_openapi_schema_validates_without_warnings_and_describes_the_contrac
     assert {"/api/v1/clauses/", "/api/v1/clauses/{code}/", "/api/v1/documents/", "/api/v1/facts/"} <= set(paths)
     assert set(components["Clause"]["properties"]) == CLAUSE_FIELDS
     assert "conditions" in components["ClauseDetail"]["properties"]
-    assert {"as_of", "facts", "ruleset_version"} == set(components["CheckRequest"]["properties"])
+    assert {"as_of", "facts", "ruleset_version", "unsure"} == set(components["CheckRequest"]["properties"])
     assert {"as_of", "ruleset_version", "eligible", "needs_review", "near_misses", "superseded", "relevant_facts"} == set(
         components["CheckResult"]["properties"]
     )

@@ -105,3 +105,23 @@ def test_signing_in_lands_on_each_roles_own_work(role, landing):
 
     assert response.redirect_chain[-1][0] == landing
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("facts, as_of, field", [
+    (json.dumps({"org_type": {}}), "2026-06-01", "facts"),  # a value that is an object
+    ("[" * 10_000 + "]" * 10_000, "2026-06-01", None),  # nested 10,000 deep
+    (json.dumps(STANDARD_FACTS), "2026-13-45", "as_of"),  # not a day
+])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_facts_or_a_day_edited_by_hand_answer_400_saying_what_is_wrong(method, facts, as_of, field):
+    page = signed_in(applicant())
+
+    answer = getattr(page, method)("/applications/new/", {"clause": "FIM-4.2", "facts": facts, "as_of": as_of,
+                                                          "amount_requested_yuan": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert answer.status_code == 400
+    text = answer.content.decode()
+    assert "整数" not in text  # not the amount's message (what a bad day used to answer)
+    if field:
+        assert f"({field})" in text
+    assert not Application.objects.exists()
