@@ -571,6 +571,7 @@ class CentreChangeListApi(APIView):
     """IIC-16: the change reports the caller may see (the centre's own, its 主管单位's, all for 市发展改革委)."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = CataloguePagination
 
     class FilterSerializer(serializers.Serializer):
         state = serializers.ChoiceField(required=False, choices=CentreChange.State.choices)
@@ -593,14 +594,14 @@ class CentreChangeListApi(APIView):
             today = timezone.localdate()
             changes = [c for c in changes if c.state(today) == v["state"]]
         return get_paginated_response(
-            pagination_class=CataloguePagination, serializer_class=CentreChangeSerializer, queryset=changes,
+            pagination_class=self.pagination_class, serializer_class=CentreChangeSerializer, queryset=changes,
             request=request, view=self, context=_change_context(request),
         )
 
     @extend_schema(tags=TAG, request=InputSerializer, responses={201: CentreChangeSerializer},
                    summary="Declare a centre's major change (the centre or its 主管单位)",
-                   description="Refused with not_centre_or_supervisor (403), change_in_future or "
-                               "change_before_recognition (400). The same change declared twice is one declaration.")
+                   description="Refused with not_centre_or_supervisor (403), invalid_choice (400, an unknown "
+                               "centre), change_in_future or change_before_recognition (400). The same change declared twice is one declaration.")
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

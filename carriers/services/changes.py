@@ -42,11 +42,12 @@ def is_confirmer(actor) -> bool:
 
 
 def _centre(centre_id) -> IndustryInnovationCentre:
+    """The recognised centre named in the input, or a refusal naming the field (it is input, not a path)."""
     try:
         return IndustryInnovationCentre.objects.select_related("supervising_bureau").get(
             pk=centre_id, recognised_on__isnull=False)
     except (IndustryInnovationCentre.DoesNotExist, ValueError, TypeError):
-        raise NotFound("not_found") from None
+        raise DomainError("invalid_choice", field="centre") from None
 
 
 def _change_for_update(change_id) -> CentreChange:

@@ -156,3 +156,11 @@ def test_the_page_lets_the_centre_declare_and_the_district_report(centre):
     assert "registered_on" not in bad or "日期" in bad
     assert 'data-state="overdue"' in listed and "逾期未报送" in listed and 'value="report"' in listed
     assert 'data-state="reported_late"' in after and 'value="report"' not in after
+
+
+def test_an_unknown_centre_is_refused_naming_the_field():
+    with pytest.raises(DomainError) as err:
+        centre_change_declare(actor=applicant(), centre_id=999_999, kind="rename", registered_on=REGISTERED,
+                              today=REGISTERED)
+
+    assert (err.value.code, err.value.field) == ("invalid_choice", "centre")
