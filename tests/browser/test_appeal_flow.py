@@ -19,7 +19,7 @@ def test_a_rejection_is_appealed_and_overturned_by_a_second_officer_of_the_burea
     owner = applicant(organisation=OrganisationFactory(name="重庆具身智能科技有限公司"), username="firm")
     officer("市经济信息委", username="jxw")
     officer("市经济信息委", username="jxw2")
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key="ISO 12345:2026", amount_requested_yuan=450_000,
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=450_000,
                              as_of=dt.date(2026, 6, 1), achievement_key="standard:ISO/IEC 30001:2026")
     application_submit(actor=owner, application_id=app.pk)
     evidence = tmp_path / "标准发布公告.pdf"
