@@ -102,7 +102,8 @@ def present(result: dict, names: dict, facts: dict | None = None) -> dict:
         "eligible": [head(i) for i in result["eligible"]],
         "needs_review": [head(i) for i in result["needs_review"]],
         "near_misses": [
-            {**n, "title": display.pick(n, "title"), "unmet_text": [display.pick(m, "message") for m in n["unmet"]]}
+            {**n, "title": display.pick(n, "title"), "unmet_text": [display.pick(m, "message") for m in n["unmet"]],
+             "what_if_query": apply_query(n["code"], facts or {}, result["as_of"])}
             for n in result["near_misses"]
         ],
         "superseded": [
@@ -131,6 +132,7 @@ def _checker_data(names: dict) -> dict:
     return {
         "api": reverse("api-eligibility-check"),
         "applyUrl": reverse("applications:new"),
+        "whatIfUrl": reverse("matching:what-if"),
         "applicableKinds": list(APPLICABLE_KINDS),
         "english": display.is_english(),
         "clauseUrl": reverse("library:clause-detail", args=["CODE"]),
@@ -155,6 +157,7 @@ def _checker_data(names: dict) -> dict:
             "because": _("Why it applies"),
             "awaiting": _("Awaiting an officer's judgement"),
             "unmet": _("Still missing"),
+            "whatIf": _("What would make it apply?"),
             "metOf": _("%(met)s of %(total)s conditions met"),
             "originalText": _("Original text"),
             "supersededBy": _("Superseded by %(codes)s"),

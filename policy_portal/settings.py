@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "library",
     "subsidies",
     "carriers",
+    "payments",
+    "matching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -170,6 +172,7 @@ REST_FRAMEWORK = {
         "eligibility": env.str("PORTAL_CHECK_RATE", default="120/min"),
         "login": env.str("PORTAL_LOGIN_RATE", default="20/min"),
         "register": env.str("PORTAL_REGISTER_RATE", default="10/hour"),
+        "objection": env.str("PORTAL_OBJECTION_RATE", default="5/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -229,6 +232,10 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 PORTAL_SWEEP_SECONDS = env.int("PORTAL_SWEEP_SECONDS", default=60)
 PORTAL_STALE_SECONDS = env.int("PORTAL_STALE_SECONDS", default=600)
 
+# An organisation's total support from FIM (004) in one year, in yuan; 0: no cap. The approval refuses beyond it.
+PORTAL_FIM_CAP_PER_ORGANISATION_YUAN = env.int("PORTAL_FIM_CAP_PER_ORGANISATION_YUAN", default=0)
+# 公示: the publicity period in working days, and how many objections one address may lodge per hour.
+PORTAL_PUBLICITY_WORKING_DAYS = env.int("PORTAL_PUBLICITY_WORKING_DAYS", default=5)
 # 办理时限: working days (official holiday calendar) each stage may take, unless the call or the clause's routing
 # rule says otherwise; "appeal" is the review of an appeal (复核). An applicant may appeal a rejection within
 # PORTAL_APPEAL_WORKING_DAYS working days unless the call or the clause's routing rule says otherwise.
@@ -248,9 +255,13 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "iic-reminders": {"task": "carriers.tasks.send_iic_reminders", "schedule": crontab(hour=8, minute=30)},
+    # Clause windows open and close with the date: every organisation is matched again each night.
+    "matching-daily": {"task": "matching.tasks.rematch_daily", "schedule": crontab(hour=2, minute=15)},
     # Work that nobody finished (a worker died, a message was lost) is queued again.
     "jobs-sweep": {"task": "jobs.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": float(PORTAL_SWEEP_SECONDS)},
+    # 公示 periods that ended: entries with no open objection become final (idempotent), hourly.
+    "publicity-finalise": {"task": "payments.tasks.finalise_publicity", "schedule": crontab(minute=5)},
     "evaluations-sweep": {"task": "subsidies.tasks.sweep_evaluations", "schedule": float(PORTAL_SWEEP_SECONDS)},
     # Each bureau head's digest of the bureau's applications past their time limit (once per head per day).
     "overdue-digest": {"task": "subsidies.tasks.send_overdue_digests",

@@ -19,15 +19,19 @@ urlpatterns = [
     path("api/v1/", include("rules.urls_api")),
     path("api/v1/", include("notifications.urls_api")),
     path("api/v1/", include("programmes.urls_api")),
+    path("api/v1/", include("payments.urls_api")),
+    path("api/v1/", include("matching.urls_api")),
     path("", include("accounts.urls")),
     path("", include("accounts.urls_registration")),
     path("", include("notifications.urls")),
     path("", include("programmes.urls")),
+    path("", include("payments.urls")),
     path("", include("subsidies.urls_applications")),
     path("", include("carriers.urls")),
     path("", include("rules.urls")),
     path("", include("library.urls")),
     path("", include("eligibility.urls")),
+    path("", include("matching.urls")),
 ]
 
 handler400 = "policy_portal.errors.bad_request"

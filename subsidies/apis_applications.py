@@ -26,6 +26,7 @@ from .selectors_applications import (
     claim_warning,
     earlier_claims,
 )
+from .money import support_left_yuan
 from .services import application_create, application_submit, application_transition, application_update
 from .services.appeals import application_appeal
 from .services.attachments import attachment_add
@@ -157,6 +158,8 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     appeals = AppealSerializer(many=True)
     appeal_until = serializers.SerializerMethodField(help_text="A rejection: the last day to appeal (复核)")
     allowed_actions = serializers.SerializerMethodField()
+    support_left_yuan = serializers.SerializerMethodField(
+        help_text="What the organisation has left this year under the yearly cap on FIM support; null: no cap.")
 
     def get_appeal_until(self, app) -> dt.date | None:
         return limits.appeal_deadline(app) if app.status == "rejected" else None
@@ -185,6 +188,9 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
 
     def get_allowed_actions(self, app) -> list[str]:
         return allowed_actions(self.context["request"].user, app)
+
+    def get_support_left_yuan(self, app) -> int | None:
+        return support_left_yuan(app.organisation_id)
 
 
 def _detail_response(request, app_id, code=status.HTTP_200_OK):
@@ -238,7 +244,7 @@ class ApplicationListApi(APIView):
     )
     def post(self, request):
         if not IsApplicant().has_permission(request, self):
-            raise NotAllowed("not_applicant", "Only applicant organisations can apply.")
+            raise NotAllowed("not_applicant")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -291,8 +297,12 @@ class ApplicationDecideApi(APIView):
         amount_approved_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
         lock_version = serializers.IntegerField(required=False, min_value=0)
+        override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                                help_text="approve: a bureau head's reason to go beyond the budget")
 
-    @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer, summary="Approve, reject or return")
+    @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer, summary="Approve, reject or return",
+                   description="approve is refused with over_budget (the remaining budget in 万元) unless a bureau head "
+                               "gives override_reason, and with over_yearly_cap beyond an organisation's yearly FIM cap.")
     def post(self, request, pk: int):
         application_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
@@ -301,6 +311,7 @@ class ApplicationDecideApi(APIView):
         application_transition(
             actor=request.user, application_id=pk, action=v["decision"], reason=v.get("reason", ""),
             amount_approved_yuan=v.get("amount_approved_yuan"), expected_lock_version=v.get("lock_version"),
+            override_reason=v.get("override_reason", ""),
         )
         return _detail_response(request, pk)
 
@@ -317,6 +328,8 @@ class ApplicationActionApi(APIView):
                                                         help_text="approve: by default the amount requested")
         to_bureau = serializers.CharField(required=False, max_length=40, help_text="reassign: the bureau's short name")
         lock_version = serializers.IntegerField(required=False, min_value=0)
+        override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                                help_text="approve: a bureau head's reason to go beyond the budget")
 
     @extend_schema(request=InputSerializer, responses=ApplicationDetailSerializer,
                    description="Refused with the code of the action's check (not_owner, not_your_bureau, "
@@ -329,7 +342,8 @@ class ApplicationActionApi(APIView):
         v = data.validated_data
         app = application_transition(actor=request.user, application_id=pk, action=self.action_name,
                                      reason=v.get("reason", ""), amount_approved_yuan=v.get("amount_approved_yuan"),
-                                     to_bureau=v.get("to_bureau"), expected_lock_version=v.get("lock_version"))
+                                     to_bureau=v.get("to_bureau"), expected_lock_version=v.get("lock_version"),
+                                     override_reason=v.get("override_reason", ""))
         if application_detail(request.user, pk) is None:
             # Handed over (reassigned): the caller no longer sees it, so only the summary comes back.
             return Response(ApplicationSummarySerializer(app).data)
@@ -375,7 +389,7 @@ class AttachmentListApi(APIView):
         application_or_404(request.user, pk)
         upload = request.FILES.get("file")
         if upload is None:
-            raise DomainError("required", "Attach a file in the field 'file'.", "file")
+            raise DomainError("required", field="file")
         attachment = attachment_add(actor=request.user, application_id=pk, upload=upload)
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -388,7 +402,7 @@ class AttachmentDownloadApi(APIView):
         app = application_or_404(request.user, pk)
         attachment = next((a for a in app.attachments.all() if a.pk == attachment_id), None)
         if attachment is None:
-            raise NotFound("not_found", "No such attachment.")
+            raise NotFound("not_found")
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
 

@@ -1,8 +1,8 @@
 """What the applications workflow's refusals say: code → English msgid with %(param)s (Chinese in subsidies/locale).
 
 Registered with policy_portal.messages in SubsidiesConfig.ready(). Codes other apps raise too (not_owner,
-not_your_bureau, not_editable, not_open, amount_required, reason_required) belong to the shared catalogue and
-keep their raisers' fallback sentences until it holds them.
+not_your_bureau, not_editable, not_open, amount_required, reason_required, …) belong to the shared catalogue.
+Raise sites give the code, the field and the parameters, never words of their own.
 """
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,7 @@ MESSAGES = {
     "same_bureau": _("The application is already with that bureau."),
     "not_consulted_bureau": _("Only an officer of the consulted bureau can answer."),
     "already_answered": _("This consultation has been answered."),
+    "over_yearly_cap": _("Beyond the yearly cap on support from FIM (%(cap_yuan)s): %(left_yuan)s is left for %(year)s."),
     "own_decision": _("The officer who took the decision cannot review its appeal; another officer of the bureau does."),
     "appeal_too_late": _("An appeal (复核) must be made within %(days)s working days of the decision, that is by "
                          "%(until)s; that limit has passed."),
@@ -44,4 +45,11 @@ MESSAGES = {
     "not_appealable": _("Only a rejected application can be appealed; this one is %(status)s."),
     "too_many_files": _("At most %(limit)s files."),
     "clause_not_in_force": _("%(clause)s has no rule in the rule version in force."),
+    "not_applicant": _("Only applicant organisations can apply."),
+    "no_district_authority": _("No district authority (主管单位) is registered for %(district)s; the application "
+                               "cannot be routed."),
+    "amount_not_positive": _("The amount must be a positive whole number of yuan."),
+    "amount_must_equal_fixed_sum": _("%(clause)s pays a fixed sum of %(amount_yuan)s: state that sum or leave the "
+                                     "amount empty."),
+    "amount_above_cap": _("At most %(cap_yuan)s under %(clause)s."),
 }

@@ -27,10 +27,6 @@ def route_for(clause: Clause, *, lead_bureau: Bureau, district: str) -> Route:
     if rule and rule.two_stage:
         district_bureau = district_bureau_for(district)
         if district_bureau is None:
-            raise DomainError(
-                "no_district_authority",
-                f"No district 主管单位 is registered for {district!r}; the application cannot be routed.",
-                "organisation.district",
-            )
+            raise DomainError("no_district_authority", field="organisation.district", district=district or "—")
         return Route(bureau=deciding, stage=Stage.DISTRICT, district_bureau=district_bureau)
     return Route(bureau=deciding, stage=Stage.SINGLE)

@@ -26,8 +26,7 @@ def current_rule(clause: Clause) -> ClauseRule:
         .first()
     )
     if rule is None:
-        raise DomainError("clause_not_in_force", f"{clause.code} has no rule in the current version.", "clause",
-                          clause=clause.code)
+        raise DomainError("clause_not_in_force", field="clause", clause=clause.code)
     return rule
 
 
@@ -35,23 +34,24 @@ def check_amount(rule: ClauseRule, amount, field: str) -> int | None:
     """The amount an application may carry under the clause's amount kind, or DomainError naming `field`."""
     kind = rule.amount_kind
     if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
-        raise DomainError("invalid_type", "Amounts are whole yuan.", field)
+        raise DomainError("invalid_type", field=field, expected=Message("expected_whole_number"))
     if kind == ClauseRule.AmountKind.NONE:
         if amount not in (None, 0):
-            raise DomainError("amount_not_applicable", "This clause gives non-monetary support: no amount.", field)
+            raise DomainError("amount_not_applicable", field=field)
         return None
     if kind == ClauseRule.AmountKind.FIXED:
         if amount is None:
             return rule.amount_yuan
         if amount != rule.amount_yuan:
-            raise DomainError("amount_must_equal_fixed_sum", f"This clause pays exactly {rule.amount_yuan} yuan.", field)
+            raise DomainError("amount_must_equal_fixed_sum", field=field, clause=rule.clause.code,
+                              amount_yuan=rule.amount_yuan)
         return amount
     if amount is None:
         return None
     if amount <= 0:
-        raise DomainError("amount_not_positive", "The amount must be positive.", field)
+        raise DomainError("amount_not_positive", field=field)
     if rule.amount_yuan is not None and amount > rule.amount_yuan:
-        raise DomainError("amount_above_cap", f"At most {rule.amount_yuan} yuan under {rule.clause.code}.", field)
+        raise DomainError("amount_above_cap", field=field, cap_yuan=rule.amount_yuan, clause=rule.clause.code)
     return amount
 
 
@@ -81,7 +81,7 @@ def stated_item(clause: Clause, raw: str) -> tuple[str, str, str]:
     The kind is the clause's; a clause that names no kind keeps the identifier as stated, unnormalised (nothing
     it rewards is guarded). Raises DomainError naming `achievement_key` when the identifier is not text."""
     if not isinstance(raw, str):
-        raise DomainError("invalid_type", "The identifier is text.", "achievement_key", expected=Message("expected_text"))
+        raise DomainError("invalid_type", field="achievement_key", expected=Message("expected_text"))
     stated = raw.strip()[:MAX_IDENTIFIER]
     kind = clause.achievement_kind
     if not kind or not stated:

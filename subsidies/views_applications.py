@@ -13,22 +13,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.selectors import role_of
+from accounts.selectors import is_bureau_head, role_of
 from catalogue import display
 from catalogue.models import Clause
 from policy_portal.exceptions import DomainError
 from policy_portal.messages import Message
 from policy_portal.parsers import load_json
 from rules.models import ClauseRule, Fact
+from programmes.budgets import budget_for
 from rules.selectors import current_version
 
 from . import limits
 from .models.applications import Stage, Status
+from .money import support_left_yuan
 from .selectors_applications import (
     allowed_actions,
     application_detail,
@@ -46,7 +49,7 @@ from .services.appeals import application_appeal
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
 from .terms import identifier_reads_as_kind, kind_label, rewards_an_item
-from .workflow import ACTIONS
+from .workflow import ACTIONS, INTERNAL_ACTIONS
 
 PAGE_SIZE = 20
 
@@ -226,7 +229,7 @@ def _history(app) -> list[dict]:
     statuses = dict(Status.choices)
     rows = []
     for e in app.events.all():
-        action = ACTIONS.get(e.action)
+        action = ACTIONS.get(e.action) or INTERNAL_ACTIONS.get(e.action)
         label = display.pick(action, "label") if action else str(EVENT_LABELS.get(e.action, e.action))
         rows.append({"event": e, "label": label, "from": statuses.get(e.from_status, ""), "to": statuses.get(e.to_status, "")})
     return rows
@@ -255,8 +258,20 @@ def application_page(request, pk: int):
         "to_answer": consultations_to_answer(request.user, app),
         "is_district_stage": app.stage == Stage.DISTRICT,
         "history": _history(app),
+        **_money(request.user, app, actions),
         "time": _time(app),
     })
+
+
+def _money(user, app, actions) -> dict:
+    """Before approving: the budget left for the year and what the organisation has left under the yearly cap."""
+    year = timezone.localdate().year
+    left = {"support_left_yuan": support_left_yuan(app.organisation_id, year)}
+    if "approve" not in actions:
+        return left
+    budget = budget_for(app.clause, year)
+    return {**left, "budget_remaining_yuan": budget.remaining_yuan if budget else None,
+            "may_override": is_bureau_head(user)}
 
 
 def _time(app) -> dict:
@@ -295,6 +310,7 @@ def application_act(request, pk: int):
                 actor=request.user, application_id=pk, action=action, reason=request.POST.get("reason", ""),
                 amount_approved_yuan=int(amount) if amount else None, to_bureau=request.POST.get("to_bureau") or None,
                 expected_lock_version=int(lock) if lock else None,
+                override_reason=request.POST.get("override_reason", ""),
             )
             done = DONE.get(action) or _("Done: %(action)s.") % {"action": display.pick(ACTIONS[action], "label")}
             messages.success(request, done)

@@ -27,6 +27,7 @@ from . import limits, notices
 from .hooks import application_approved
 from .models import Appeal, Application, Evaluation
 from .models.applications import Stage, Status
+from .money import clear_decision, commit_budget, release_budget, within_yearly_cap
 from .outbox import queue_evaluations
 from .routing import route_for
 from .terms import check_amount, current_rule, kind_label, other_bureaus, rewards_an_item
@@ -53,13 +54,13 @@ def acting_bureau_id(app: Application) -> int | None:
 def owner_check(actor, app: Application) -> None:
     organisation = organisation_of(actor)
     if organisation is None or organisation.pk != app.organisation_id:
-        raise NotAllowed("not_owner", "Only the applicant organisation can do this.")
+        raise NotAllowed("not_owner")
 
 
 def officer_check(actor, app: Application) -> None:
     bureau = bureau_of(actor)
     if bureau is None or bureau.pk != acting_bureau_id(app):
-        raise NotAllowed("not_your_bureau", "Only an officer of the bureau handling this application can do this.")
+        raise NotAllowed("not_your_bureau")
 
 
 def reviewer_check(actor, app: Application) -> None:
@@ -79,15 +80,15 @@ def amount_stated(app: Application) -> None:
     """A ceiling or an equity investment: the applicant states the amount requested before submitting."""
     rule = current_rule(app.clause)
     if rule.amount_kind in (ClauseRule.AmountKind.CAP, ClauseRule.AmountKind.EQUITY) and not app.amount_requested_yuan:
-        raise DomainError("amount_required", "State the amount requested (at most the cap).", "amount_requested_yuan")
+        raise DomainError("amount_required", field="amount_requested_yuan")
 
 
 def achievement_stated(app: Application) -> None:
     """就新、不重复 (FIM, last paragraph) needs to know the item: a clause that pays for an identified item (a
     standard, a drug, a recognition, a project …) is applied for with that item's identifier."""
     if not app.achievement_normalised and rewards_an_item(app.clause):
-        raise DomainError("achievement_required", "State the identifier of the item this application is for.",
-                          "achievement_key", kind=kind_label(app.clause.achievement_kind), clause=app.clause.code)
+        raise DomainError("achievement_required", field="achievement_key", kind=kind_label(app.clause.achievement_kind),
+                          clause=app.clause.code)
 
 
 def approved_same_item(app: Application) -> Application | None:
@@ -105,23 +106,20 @@ def achievement_not_yet_supported(app: Application) -> None:
     The database refuses it too (the constraint one_approval_per_item_per_organisation), for approvals racing."""
     earlier = approved_same_item(app)
     if earlier is not None:
-        raise Conflict("achievement_already_supported",
-                       "This item has already been supported (就新、不重复: one item is supported once).",
-                       "achievement_key", achievement=app.achievement_key, reference=earlier.reference,
-                       clause=earlier.clause.code)
+        raise Conflict("achievement_already_supported", field="achievement_key", achievement=app.achievement_key,
+                       reference=earlier.reference, clause=earlier.clause.code)
 
 
 def not_at_district_stage(app: Application) -> None:
     """IIC-12 第十二条: the district 主管单位 recommends to 市发展改革委; it does not pass the application elsewhere."""
     if app.stage == Stage.DISTRICT:
-        raise DomainError("not_reassignable", "Applications under district review are not reassigned.", "to_bureau")
+        raise DomainError("not_reassignable", field="to_bureau")
 
 
 def another_bureau(app: Application) -> None:
     """The clause names a responsible bureau other than the one handling the application."""
     if not other_bureaus(app.clause, app.bureau_id):
-        raise Conflict("no_other_bureau", f"{app.clause.code} names no other responsible bureau.", None,
-                       clause=app.clause.code)
+        raise Conflict("no_other_bureau", clause=app.clause.code)
 
 
 def within_appeal_limit(app: Application) -> None:
@@ -152,6 +150,7 @@ class Step:
     to_bureau: str | None = None
     data: dict = field(default_factory=dict)
     event: object = None  # the ApplicationEvent written, for the effects
+    override_reason: str = ""  # approve: a bureau head's reason to go beyond the budget
 
 
 def route(step: Step) -> None:
@@ -203,10 +202,9 @@ def move_to_bureau(step: Step) -> None:
     app = step.app
     allowed = other_bureaus(app.clause, app.bureau_id)
     if step.to_bureau and step.to_bureau == app.bureau.short_name_zh:
-        raise DomainError("same_bureau", "The application is already with that bureau.", "to_bureau")
+        raise DomainError("same_bureau", field="to_bureau")
     if step.to_bureau not in allowed:
-        raise DomainError("invalid_bureau", f"Choose one of the clause's other bureaus: {', '.join(allowed)}.",
-                          "to_bureau", bureaus=list(allowed))
+        raise DomainError("invalid_bureau", field="to_bureau", bureaus=list(allowed))
     step.data.update(from_bureau=app.bureau.short_name_zh, to_bureau=step.to_bureau)
     app.bureau = allowed[step.to_bureau]
 
@@ -310,8 +308,7 @@ def _wrong_state(action: Action, app: Application) -> Conflict:
     last = max(app.events.all(), key=lambda e: (e.created_at, e.pk), default=None)
     by = last.actor.username if last and last.actor else "—"
     at = f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M}" if last else "—"
-    fallback = f"Cannot {action.name} an application that is {app.get_status_display()} (last changed by {by} at {at})."
-    return Conflict(action.wrong_state, fallback, "status", action=_label(action), status=Status(app.status).label,
+    return Conflict(action.wrong_state, field="status", action=_label(action), status=Status(app.status).label,
                     by=by, at=at)
 
 
@@ -329,7 +326,8 @@ ACTIONS: dict[str, Action] = {
                "开始审核", "Start review"),
         Action("approve", OFFICER, OPEN, Status.APPROVED, "批准", "Approve", primary=True,
                stages=frozenset({Stage.SINGLE, Stage.CITY}), conditions=(achievement_not_yet_supported,),
-               changes=(approve_amount, decided, stop_clock), effects=(announce_approval, tell)),
+               changes=(approve_amount, decided, stop_clock),
+               effects=(within_yearly_cap, commit_budget, announce_approval, tell)),
         Action("reject", OFFICER, OPEN, Status.REJECTED, "不予支持", "Reject", reason_required=True,
                changes=(decided, stop_clock), effects=(tell,)),
         Action("return", OFFICER, OPEN, Status.RETURNED, "退回修改", "Return for changes", reason_required=True,
@@ -352,6 +350,15 @@ ACTIONS: dict[str, Action] = {
                effects=(close_appeal(Appeal.Outcome.OVERTURNED), tell)),
     )
 }
+# Actions no page or API offers: another service takes them (application_transition(..., internal=True)).
+INTERNAL_ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        # 公示: an objection upheld takes the approval back to review (payments.services), releasing the budget.
+        Action("reopen", OFFICER, frozenset({Status.APPROVED}), Status.UNDER_REVIEW, "重新审核", "Back to review",
+               reason_required=True, changes=(clear_decision, start_clock), effects=(release_budget,)),
+    )
+}
 DECISIONS = ("approve", "reject", "return")  # also taken together through the API's decide endpoint
 
 
@@ -362,14 +369,14 @@ def edit_check(actor, app: Application) -> None:
     """Editing an application or attaching files: its organisation, while it is a draft or returned."""
     owner_check(actor, app)
     if app.status not in EDITABLE:
-        raise Conflict("not_editable", "Only drafts and returned applications can be changed.", "status")
+        raise Conflict("not_editable", field="status")
 
 
 def consult_check(actor, app: Application) -> None:
     """Consulting a co-responsible bureau: the acting officer of an open application whose clause names another."""
     officer_check(actor, app)
     if app.status not in OPEN:
-        raise Conflict("not_open", "Only open applications are consulted on.", "status", status=Status(app.status).label)
+        raise Conflict("not_open", field="status", status=Status(app.status).label)
     another_bureau(app)
 
 
@@ -377,9 +384,9 @@ def answer_check(actor, consultation) -> None:
     """Answering a consultation: an officer of the consulted bureau, once."""
     bureau = bureau_of(actor)
     if bureau is None or bureau.pk != consultation.bureau_id:
-        raise NotAllowed("not_consulted_bureau", "Only an officer of the consulted bureau can answer.")
+        raise NotAllowed("not_consulted_bureau")
     if consultation.answered_at is not None:
-        raise Conflict("already_answered", "This consultation has been answered.", "answer")
+        raise Conflict("already_answered", field="answer")
 
 
 def passes(check: Callable[..., None], *args) -> bool:

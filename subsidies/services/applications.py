@@ -37,7 +37,7 @@ def _get_for_update(application_id) -> Application:
     try:
         return Application.objects.select_for_update().select_related("clause", "organisation").get(pk=application_id)
     except (Application.DoesNotExist, ValueError, TypeError):
-        raise NotFound("not_found", "No such application.") from None
+        raise NotFound("not_found") from None
 
 
 def _validate_facts(facts) -> dict:
@@ -45,7 +45,7 @@ def _validate_facts(facts) -> dict:
     try:
         normalise_facts(book.vocabulary, facts)
     except FactError as exc:
-        raise DomainError(exc.code, exc.message, exc.field) from None
+        raise DomainError(exc.code, field=exc.field, **exc.params) from None
     return facts
 
 
@@ -56,7 +56,7 @@ def application_create(
 ) -> Application:
     """A draft under one clause, its facts copied from a check. Same idempotency key: the same draft."""
     if role_of(actor) != Role.APPLICANT:
-        raise NotAllowed("not_applicant", "Only applicant organisations can apply.")
+        raise NotAllowed("not_applicant")
     organisation = organisation_of(actor)
     if idempotency_key:
         existing = Application.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
@@ -64,12 +64,12 @@ def application_create(
             return existing
     clause = Clause.objects.filter(code=clause_code).first()
     if clause is None:
-        raise DomainError("unknown_clause", f"Unknown clause {clause_code!r}.", "clause")
+        raise DomainError("unknown_clause", field="clause", clause=str(clause_code)[:40])
     if not clause.evaluated:
-        raise DomainError("not_applicable", f"{clause.code} is not something one applies for.", "clause")
+        raise DomainError("not_applicable", field="clause", clause=clause.code)
     rule = current_rule(clause)
     if len(description) > MAX_DESCRIPTION:
-        raise DomainError("too_long", f"At most {MAX_DESCRIPTION} characters.", "description")
+        raise DomainError("too_long", field="description", limit=MAX_DESCRIPTION)
     kind, stated, normalised = stated_item(clause, achievement_key)
     app = Application(
         organisation=organisation, created_by=actor, clause=clause, facts=_validate_facts(facts),
@@ -99,7 +99,7 @@ def application_update(*, actor, application_id, **changes) -> Application:
         app.amount_requested_yuan = check_amount(rule, changes["amount_requested_yuan"], "amount_requested_yuan")
     if "description" in changes:
         if len(changes["description"]) > MAX_DESCRIPTION:
-            raise DomainError("too_long", f"At most {MAX_DESCRIPTION} characters.", "description")
+            raise DomainError("too_long", field="description", limit=MAX_DESCRIPTION)
         app.description = changes["description"]
     if "achievement_key" in changes:
         app.achievement_kind, app.achievement_key, app.achievement_normalised = stated_item(

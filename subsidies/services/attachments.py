@@ -21,10 +21,9 @@ def attachment_add(*, actor, application_id, upload) -> Attachment:
     app = _get_for_update(application_id)
     edit_check(actor, app)
     if upload.size > MAX_BYTES:
-        raise DomainError("file_too_large", f"At most {MAX_BYTES // (1024 * 1024)} MB per file.", "file")
+        raise DomainError("file_too_large", field="file", limit_mb=MAX_BYTES // (1024 * 1024))
     if app.attachments.count() >= MAX_PER_APPLICATION:
-        raise DomainError("too_many_files", f"At most {MAX_PER_APPLICATION} files per application.", "file",
-                          limit=MAX_PER_APPLICATION)
+        raise DomainError("too_many_files", field="file", limit=MAX_PER_APPLICATION)
     return store_file(app, upload, actor=actor)
 
 

@@ -21,12 +21,11 @@ def application_consult(*, actor, application_id, bureau: str, question: str) ->
     consult_check(actor, app)
     question = (question or "").strip()
     if not question:
-        raise DomainError("required", "Write the question for the bureau.", "question")
+        raise DomainError("required", field="question")
     allowed = other_bureaus(app.clause, app.bureau_id)
     target = allowed.get(bureau)
     if target is None:
-        raise DomainError("invalid_bureau", f"Choose one of the clause's other bureaus: {', '.join(allowed)}.", "bureau",
-                          bureaus=list(allowed))
+        raise DomainError("invalid_bureau", field="bureau", bureaus=list(allowed))
     consultation = Consultation.objects.create(application=app, bureau=target, requested_by=actor, question=question[:2000])
     _event(app, actor=actor, action="consult", from_status=app.status, reason=question[:2000],
            data={"bureau": target.short_name_zh, "consultation": consultation.pk})
@@ -40,11 +39,11 @@ def consultation_answer(*, actor, application_id, consultation_id, answer: str) 
     app = _get_for_update(application_id)
     consultation = Consultation.objects.select_for_update().filter(pk=consultation_id, application=app).first()
     if consultation is None:
-        raise NotFound("not_found", "No such consultation.")
+        raise NotFound("not_found")
     answer_check(actor, consultation)
     answer = (answer or "").strip()
     if not answer:
-        raise DomainError("required", "Write the answer.", "answer")
+        raise DomainError("required", field="answer")
     consultation.answer, consultation.answered_by, consultation.answered_at = answer[:4000], actor, timezone.now()
     consultation.save(update_fields=["answer", "answered_by", "answered_at"])
     _event(app, actor=actor, action="answer", from_status=app.status, reason=answer[:2000],

@@ -114,8 +114,7 @@ def publishing_while_cases_fail(new_page):
 
 
 @pytest.mark.parametrize("trigger", [
-    pytest.param(amount_above_the_cap, id="amount-above-cap", marks=pytest.mark.xfail(
-        strict=True, reason="converted by the workflow branch (amount_above_cap keeps its English fallback until then)")),
+    pytest.param(amount_above_the_cap, id="amount-above-cap"),
     pytest.param(content_not_its_type, id="upload"),
     pytest.param(rejected_without_a_reason, id="reason-required"),
     pytest.param(publishing_while_cases_fail, id="publish-gate"),

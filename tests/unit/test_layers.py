@@ -25,6 +25,8 @@ LAYERS = {
     "library": 5,
     "subsidies": 5,
     "carriers": 6,
+    "payments": 6,
+    "matching": 7,
 }
 
 

@@ -13,13 +13,6 @@ from policy_portal.messages import CONFLICTS, MESSAGES, Bilingual, Message, fill
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(p for p in ROOT.glob("*/**/*.py")
                  if not {".venv", "tests", "migrations", "bench"} & set(p.relative_to(ROOT).parts))
-# The applications workflow (rewritten on its own branch, now merged) still keeps English fallbacks at some of
-# its raise sites, and a few of its codes have no words yet; the coordinator converts them and empties this.
-NOT_YET_CONVERTED = {
-    "subsidies/services/applications.py", "subsidies/services/actions.py", "subsidies/services/attachments.py",
-    "subsidies/services/consultations.py", "subsidies/apis_applications.py", "subsidies/views_applications.py",
-    "subsidies/workflow.py", "subsidies/selectors_applications.py", "subsidies/terms.py", "subsidies/routing.py",
-}
 # Where the code is among a call's arguments; __init__ catches a subclass's super().__init__("code", …).
 RAISERS = {"DomainError": 0, "NotAllowed": 0, "NotFound": 0, "Conflict": 0, "Unavailable": 0, "TooLarge": 0,
            "CreditCodeError": 0, "Message": 0, "FactError": 1, "__init__": 0}
@@ -39,8 +32,6 @@ def _raised_codes() -> list[tuple[str, str, bool]]:
     found = []
     for path in SOURCES:
         where = str(path.relative_to(ROOT))
-        if where in NOT_YET_CONVERTED:
-            continue
         for name, node in _calls(path):
             position = RAISERS[name]
             if len(node.args) > position and isinstance(node.args[position], ast.Constant):

@@ -245,6 +245,13 @@
       h("a", { class: "button button--primary", href: data.applyUrl + "?" + query.toString() }, S.apply));
   }
 
+  /* What would make a near miss apply (matching's what-if page), with the facts just checked. */
+  function whatIfLink(n) {
+    if (!lastResult || !data.whatIfUrl) return null;
+    var query = new URLSearchParams({ clause: n.code, facts: JSON.stringify(lastResult.facts), as_of: lastResult.as_of });
+    return h("p", { class: "result__actions" }, h("a", { class: "what-if-link", href: data.whatIfUrl + "?" + query.toString() }, S.whatIf));
+  }
+
   /* Only the first `shown` items are open; the rest wait behind a <details>. */
   function group(kind, title, items, render, shown) {
     if (!items.length) return null;
@@ -270,7 +277,8 @@
           head(n.code, pick(n, "title")),
           h("p", { class: "result__score" }, fmt(S.metOf, { met: n.met, total: n.total })),
           h("h5", null, S.unmet),
-          checklist("unmet", n.unmet));
+          checklist("unmet", n.unmet),
+          whatIfLink(n));
       }, NEAR_MISSES_SHOWN),
       group("superseded", S.superseded, r.superseded, function (s) {
         return h("article", { class: "result result--superseded", "data-code": s.code },

@@ -1,4 +1,6 @@
 """manage.py seed_demo: create the administrator and demo users of each role (idempotent); print them as JSON.
+Then the seeders apps register (policy_portal.demo) add demo content once: applications in every state, budgets,
+a publicity list, payments; what they made goes to stderr.
 
 Demo accounts have known passwords, so the command refuses to run with DEBUG off unless
 --force is given.
@@ -13,6 +15,7 @@ from django.db import transaction
 
 from accounts.models import Organisation, Profile, Role
 from catalogue.models import Bureau
+from policy_portal.demo import seeders
 
 ORGANISATIONS = [
     {"name": "重庆未来智造科技有限公司", "credit_code": "91500112MA60KD7L2J", "district": "渝北区", "org_type": "enterprise"},
@@ -89,4 +92,7 @@ class Command(BaseCommand):
             )
             printed.append({"username": spec["username"], "password": spec["password"], "role": str(spec["role"]),
                             "bureau": spec["bureau"]})
+        users = {u.username: u for u in User.objects.filter(username__in=[p["username"] for p in printed])}
+        for name, seeder in seeders():
+            self.stderr.write(f"{name}: {seeder(users=users)}")
         self.stdout.write(json.dumps(printed, ensure_ascii=False, indent=2))

@@ -1,0 +1,1 @@
+"""Services of the matching app: profiles, official lists, matching runs, one-click applications."""
