@@ -18,12 +18,16 @@ from .models import (
     Target,
 )
 
+# The status moves only through its events (carriers.services.registers), never by editing the field.
+STATUS_FIELDS = ("status", "status_changed_on")
+
 
 @admin.register(IndustryResearchInstitute)
 class IndustryResearchInstituteAdmin(admin.ModelAdmin):
-    list_display = ("name", "mode", "district", "recognised_on")
-    list_filter = ("mode",)
+    list_display = ("name", "mode", "district", "recognised_on", "status")
+    list_filter = ("mode", "status")
     search_fields = ("name",)
+    readonly_fields = STATUS_FIELDS
 
 
 class ComplexMemberInline(admin.TabularInline):
@@ -33,21 +37,24 @@ class ComplexMemberInline(admin.TabularInline):
 
 @admin.register(InnovationComplex)
 class InnovationComplexAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "lead_unit", "governance_complete")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "lead_unit", "governance_complete", "status")
+    list_filter = ("kind", "status")
+    readonly_fields = STATUS_FIELDS
     inlines = (ComplexMemberInline,)
 
 
 @admin.register(IncubationCarrier)
 class IncubationCarrierAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "level", "miit_grade")
-    list_filter = ("kind", "level", "miit_grade")
+    list_display = ("name", "kind", "level", "miit_grade", "status")
+    list_filter = ("kind", "level", "miit_grade", "status")
+    readonly_fields = STATUS_FIELDS
 
 
 @admin.register(IndustryInnovationCentre)
 class IndustryInnovationCentreAdmin(admin.ModelAdmin):
     list_display = ("name", "lead_unit", "supervising_bureau", "recognised_on", "status")
     list_filter = ("status",)
+    readonly_fields = STATUS_FIELDS
 
 
 @admin.register(InstituteAssessment, ComplexAssessment, IncubatorAssessment)

@@ -5,10 +5,12 @@ the 附件2 indicators and the scoring calculator need no sign-in.
 """
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.views import APIView
 
 from accounts.permissions import IsApplicant, IsBureauOfficer
@@ -17,9 +19,18 @@ from policy_portal.pagination import CataloguePagination, get_paginated_response
 
 from . import services
 from .dashboard import dashboard_rows
-from .models import Adjustment, Rating
+from .models import Adjustment, CentreChange, Rating
 from .scoring import score_sheet
-from .selectors import REGISTERS, iic_ranking, indicator_table, register_entries, register_entry
+from .selectors import (
+    REGISTERS,
+    centre_changes_for,
+    iic_ranking,
+    indicator_table,
+    register_entries,
+    register_entry,
+    status_history,
+)
+from .services.changes import change_actions
 
 TAG = ["carriers"]
 TEXT = "Chinese, as the documents print it."
@@ -42,6 +53,8 @@ class CarrierSerializer(serializers.Serializer):
     district = serializers.CharField()
     future_industry_field = serializers.CharField(help_text="A future_industry_field choice, or empty.")
     recognised_on = serializers.DateField()
+    status = serializers.CharField(help_text="Dynamic management: active, warned (rectification ordered) or exited.")
+    status_changed_on = serializers.DateField(allow_null=True)
 
 
 class InstituteSerializer(CarrierSerializer):
@@ -99,7 +112,7 @@ class FraudSummarySerializer(serializers.Serializer):
 class CentreSerializer(CarrierSerializer):
     lead_unit = serializers.CharField()
     supervising_bureau = serializers.CharField(source="supervising_bureau.short_name_zh", allow_null=True, default=None)
-    centre_status = serializers.CharField(source="status", help_text="active, rectifying or removed (第十四条、第十五条).")
+    centre_status = serializers.CharField(source="status", help_text="The same as status (kept for older clients).")
     functions = serializers.ListField(child=serializers.CharField(), help_text="iic_functions choices.")
     annual_reports = AnnualReportSummarySerializer(many=True, help_text="IIC-13, latest first.")
     evaluations = EvaluationSummarySerializer(many=True, help_text="IIC-14, latest first.")
@@ -155,6 +168,55 @@ InstituteListApi, InstituteDetailApi = _register_views("institutes", InstituteSe
 ComplexListApi, ComplexDetailApi = _register_views("complexes", ComplexSerializer, "industry innovation complexes (PIC)")
 IncubatorListApi, IncubatorDetailApi = _register_views("incubators", IncubatorSerializer, "incubation carriers (INC)")
 CentreListApi, CentreDetailApi = _register_views("centres", CentreSerializer, "municipal industry innovation centres (IIC)")
+
+
+class StatusEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    from_status = serializers.CharField(source="data.from")
+    to_status = serializers.CharField(source="data.to")
+    cause = serializers.CharField(source="data.cause", help_text="warn, restore, exit (an officer), assessment "
+                                                                 "(rated fail), evaluation (IIC-14) or fraud (IIC-15).")
+    bureau = serializers.CharField(source="bureau.short_name_zh", allow_null=True, default=None)
+
+
+class RegisterStatusApi(APIView):
+    """The dynamic management of a register entry (RIE 三（三）, PIC 二（二）, INC 三（二）, IIC 第十四条、第十五条)."""
+
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        action = serializers.ChoiceField(choices=["warn", "restore", "exit"],
+                                         help_text="warn: active → warned; restore: warned → active; exit: → exited.")
+        reason = serializers.CharField(max_length=2000, help_text="Why; kept with the event.")
+
+    class OutputSerializer(serializers.Serializer):
+        status = serializers.CharField()
+        status_changed_on = serializers.DateField(allow_null=True)
+        history = StatusEventSerializer(many=True)
+
+    def _answer(self, slug: str, pk: int):
+        register = REGISTERS[slug]
+        entry = register_entry(register, pk)
+        if entry is None:
+            raise NotFound("not_found")
+        return Response(self.OutputSerializer({"status": entry.status, "status_changed_on": entry.status_changed_on,
+                                               "history": status_history(register, entry)}).data)
+
+    @extend_schema(tags=TAG, responses=OutputSerializer, summary="An entry's status and the events that moved it (public)")
+    def get(self, request, slug: str, pk: int):
+        return self._answer(slug, pk)
+
+    @extend_schema(tags=TAG, request=InputSerializer, responses=OutputSerializer,
+                   summary="Warn, restore or exit an entry (officers of the bureaus that assess it)",
+                   description="Refused with not_responsible_bureau (403), status_transition_not_allowed (409) or "
+                               "reason_required (400).")
+    def post(self, request, slug: str, pk: int):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.register_status_change(actor=request.user, slug=slug, carrier_id=pk, **data.validated_data)
+        return self._answer(slug, pk)
 
 
 # ---------------------------------------------------------------- dashboard (public)
@@ -500,3 +562,101 @@ class IICPlanApi(APIView):
         plan = services.iic_plan_save(actor=request.user, application_id=pk, sections=v["sections"],
                                       charter_id=v.get("charter_id"), supporting_ids=v.get("supporting_ids"))
         return Response({"missing": services.plan_missing(plan)})
+
+
+# ---------------------------------------------------------------- IIC-16 change reports
+
+
+class CentreChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    centre = serializers.CharField(source="centre.name")
+    centre_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CentreChange.Kind.choices, help_text="rename, lead_unit_change, bankruptcy "
+                                                                                "or restructuring (第十六条).")
+    description = serializers.CharField()
+    registered_on = serializers.DateField(help_text="The day the change registration (变更登记) was completed.")
+    due_on = serializers.DateField(help_text="30 working days later, on the official holiday calendar.")
+    due_provisional = serializers.BooleanField(help_text="The due day counts a year whose holidays are not yet published.")
+    reported_on = serializers.DateField(allow_null=True)
+    confirmed_on = serializers.DateField(allow_null=True)
+    state = serializers.SerializerMethodField(help_text="pending, overdue, reported, reported_late or confirmed.")
+    allowed_actions = serializers.SerializerMethodField(help_text="report (the 主管单位), confirm (市发展改革委).")
+
+    def get_state(self, change) -> str:
+        return change.state(self.context["today"])
+
+    def get_allowed_actions(self, change) -> list[str]:
+        return change_actions(self.context["request"].user, change)
+
+
+def _change_context(request) -> dict:
+    return {"request": request, "today": timezone.localdate()}
+
+
+class CentreChangeListApi(APIView):
+    """IIC-16: the change reports the caller may see (the centre's own, its 主管单位's, all for 市发展改革委)."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = CataloguePagination
+
+    class FilterSerializer(serializers.Serializer):
+        state = serializers.ChoiceField(required=False, choices=CentreChange.State.choices)
+        centre = serializers.IntegerField(required=False, min_value=1)
+
+    class InputSerializer(serializers.Serializer):
+        centre = serializers.IntegerField(min_value=1, help_text="The centre's id in the register.")
+        kind = serializers.ChoiceField(choices=CentreChange.Kind.choices)
+        registered_on = serializers.DateField()
+        description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    @extend_schema(tags=TAG, parameters=[FilterSerializer], responses=CentreChangeSerializer(many=True),
+                   summary="IIC-16 change reports, with their due day and state")
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        v = filters.validated_data
+        changes = list(centre_changes_for(request.user, centre_id=v.get("centre")))
+        if v.get("state"):
+            today = timezone.localdate()
+            changes = [c for c in changes if c.state(today) == v["state"]]
+        return get_paginated_response(
+            pagination_class=self.pagination_class, serializer_class=CentreChangeSerializer, queryset=changes,
+            request=request, view=self, context=_change_context(request),
+        )
+
+    @extend_schema(tags=TAG, request=InputSerializer, responses={201: CentreChangeSerializer},
+                   summary="Declare a centre's major change (the centre or its 主管单位)",
+                   description="Refused with not_centre_or_supervisor (403), invalid_choice (400, an unknown "
+                               "centre), change_in_future or change_before_recognition (400). The same change declared twice is one declaration.")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        change = services.centre_change_declare(actor=request.user, centre_id=v["centre"], kind=v["kind"],
+                                                registered_on=v["registered_on"],
+                                                description=v.get("description", ""), today=timezone.localdate())
+        return Response(CentreChangeSerializer(change, context=_change_context(request)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class CentreChangeActionApi(APIView):
+    """Report (the 主管单位) or confirm (市发展改革委) one change."""
+
+    permission_classes = [IsAuthenticated, IsBureauOfficer]
+    action_name = ""
+
+    @extend_schema(tags=TAG, request=None, responses=CentreChangeSerializer,
+                   description="Refused with not_supervising_bureau / not_responsible_bureau (403), "
+                               "change_already_reported, change_not_reported or change_already_confirmed (409).")
+    def post(self, request, pk: int):
+        if not centre_changes_for(request.user).filter(pk=pk).exists():
+            raise NotFound("not_found")
+        service = services.centre_change_report if self.action_name == "report" else services.centre_change_confirm
+        change = service(actor=request.user, change_id=pk, today=timezone.localdate())
+        return Response(CentreChangeSerializer(change, context=_change_context(request)).data)
+
+
+CentreChangeReportApi = extend_schema(summary="Report a change to 市发展改革委 (the 主管单位)")(
+    type("CentreChangeReportApi", (CentreChangeActionApi,), {"action_name": "report"}))
+CentreChangeConfirmApi = extend_schema(summary="Confirm a reported change (市发展改革委)")(
+    type("CentreChangeConfirmApi", (CentreChangeActionApi,), {"action_name": "confirm"}))

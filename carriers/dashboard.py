@@ -20,7 +20,10 @@ def _year_end(year: int) -> dt.date:
 
 
 def _count_recognised(model, year: int) -> Decimal:
-    return Decimal(model.objects.filter(recognised_on__isnull=False, recognised_on__lte=_year_end(year)).count())
+    """Entries in the register at the end of `year`: recognised by then, and not exited by then."""
+    end = _year_end(year)
+    return Decimal(model.objects.filter(recognised_on__isnull=False, recognised_on__lte=end)
+                   .exclude(status="exited", status_changed_on__lte=end).count())
 
 
 def _share(numerator: str, year: int) -> Decimal | None:

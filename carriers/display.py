@@ -28,8 +28,23 @@ CHOICE_FACTS = {
 OTHER_LABELS = {
     "status": {
         "active": gettext_lazy("In operation"),
-        "rectifying": gettext_lazy("Rectification ordered"),
-        "removed": gettext_lazy("Removed"),
+        "warned": gettext_lazy("Warned: rectification ordered"),
+        "exited": gettext_lazy("Exited the register"),
+    },
+    "change_state": {
+        "pending": gettext_lazy("To be reported"),
+        "overdue": gettext_lazy("Overdue"),
+        "reported": gettext_lazy("Reported"),
+        "reported_late": gettext_lazy("Reported late"),
+        "confirmed": gettext_lazy("Confirmed"),
+    },
+    "status_cause": {
+        "warn": gettext_lazy("Warned by an officer"),
+        "restore": gettext_lazy("Restored by an officer"),
+        "exit": gettext_lazy("Exited by an officer"),
+        "assessment": gettext_lazy("Rated 不合格 in the year's assessment"),
+        "evaluation": gettext_lazy("Adjusted after the evaluation (IIC-14)"),
+        "fraud": gettext_lazy("Adjusted after verified fraud (IIC-15)"),
     },
     "adjustment": {
         "retain": gettext_lazy("Retained"),

@@ -84,7 +84,7 @@ def centre_facts(centre: IndustryInnovationCentre) -> dict:
         "iic_has_rd_facilities": centre.has_rd_facilities,
         "iic_functions": sorted(centre.functions or []),
         "iic_mechanisms": sorted(centre.mechanisms or []),
-        "iic_recognised": centre.recognised_on is not None and centre.status != IndustryInnovationCentre.Status.REMOVED,
+        "iic_recognised": centre.in_register,
         "iic_fraud_verified": centre.fraud_findings.exists(),
         "iic_major_change": pending.kind if pending else "none",
     }
@@ -105,10 +105,10 @@ def facts_from_register(organisation) -> dict:
     """
     facts = {"registered_in_chongqing": bool(organisation.district), "org_type": organisation.org_type}
     for model, build in FACTS_BY_MODEL:
-        carrier = (
-            model.objects.filter(organisation=organisation, recognised_on__isnull=False)
-            .order_by("-recognised_on", "-pk").first()
-        )
+        entries = model.objects.filter(organisation=organisation, recognised_on__isnull=False)
+        if model is not IndustryInnovationCentre:  # an exited entry gives no facts; a centre's says iic_recognised: false
+            entries = entries.exclude(status="exited")
+        carrier = entries.order_by("-recognised_on", "-pk").first()
         if carrier is not None:
             facts.update(build(carrier))
     return facts

@@ -32,6 +32,18 @@ MESSAGES = {
     "above_revenue": _("Cannot exceed the year's revenue."),
     "adjustment_required": _("A centre found to have committed fraud is adjusted: rectification or removal (第十五条)."),
     "expected_count": _("a whole number, 0 or more"),
+    # dynamic management of the registers
+    # IIC-16 change reports
+    "not_centre_or_supervisor": _("Only the centre's lead organisation or its supervising authority (主管单位) can declare "
+                                  "its changes."),
+    "not_supervising_bureau": _("Only the centre's supervising authority (主管单位) reports its changes (第十六条)."),
+    "change_in_future": _("The change registration cannot be completed after today."),
+    "change_before_recognition": _("The centre was recognised on %(day)s: a change registered before that is not "
+                                   "the centre's."),
+    "change_already_reported": _("This change was reported on %(day)s."),
+    "change_not_reported": _("The supervising authority (主管单位) has not reported this change yet."),
+    "change_already_confirmed": _("This change was confirmed on %(day)s."),
+    "status_transition_not_allowed": _("%(action)s is not possible: the entry is %(status)s."),
     # 附件2 scores
     "expected_score": _("a score from 0 to %(weight)s"),
     "below_zero": _("%(name)s: scores start at 0."),

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.selectors import bureau_of
+from accounts.models import Role
+from accounts.selectors import bureau_of, organisation_of, role_of
 from catalogue.models import Bureau
 from rules.models import ClauseRule
 from rules.selectors import current_version
@@ -14,6 +15,7 @@ from subsidies.models.applications import Status
 
 from .models import (
     CentreAnnualReport,
+    CentreChange,
     CentreEvaluation,
     CentreFraudFinding,
     ComplexAssessment,
@@ -152,6 +154,20 @@ def assessing_bureau_ids(what: str, carrier=None) -> set[int]:
     return ids
 
 
+def status_authority(register: Register) -> str:
+    """Whose officers move an entry's status: those who assess it (RIE-2, PIC-4, INC-2), for centres those who
+    commission the evaluation and adjust (IIC-14, 市发展改革委)."""
+    return "evaluation" if register.kind == "centre" else register.kind
+
+
+def status_history(register: Register, carrier) -> list:
+    """The events that moved the entry's status, oldest first."""
+    from .models import CarrierEvent
+
+    return list(CarrierEvent.objects.filter(kind=register.kind, object_id=carrier.pk, action="status")
+                .select_related("bureau").order_by("created_at", "pk"))
+
+
 def assessments_allowed(user, register: Register, carrier) -> list[str]:
     """What the user may enter for this carrier: some of institute/complex/incubator, annual_report, evaluation, fraud."""
     bureau = bureau_of(user)
@@ -209,3 +225,40 @@ def iic_ranking(user) -> list[dict]:
 
 def bureau_by_name(short_name: str) -> Bureau | None:
     return Bureau.objects.filter(short_name_zh=short_name).first()
+
+
+# ---------------------------------------------------------------- IIC-16 change reports
+
+
+def centre_changes_for(user, *, centre_id: int | None = None) -> QuerySet:
+    """The change reports `user` may see: a centre's own (its lead organisation), its 主管单位's, and all of them for
+    IIC-16's bureau (市发展改革委) and administrators; oldest due first."""
+    qs = CentreChange.objects.select_related("centre", "centre__supervising_bureau")
+    role = role_of(user)
+    if role == Role.ADMIN:
+        pass
+    elif role == Role.APPLICANT:
+        organisation = organisation_of(user)
+        qs = qs.filter(centre__organisation=organisation) if organisation else qs.none()
+    elif role == Role.OFFICER:
+        bureau = bureau_of(user)
+        if bureau is None:
+            qs = qs.none()
+        elif bureau.pk not in clause_bureau_ids("IIC-16"):
+            qs = qs.filter(centre__supervising_bureau=bureau)
+    else:
+        qs = qs.none()
+    if centre_id is not None:
+        qs = qs.filter(centre_id=centre_id)
+    return qs.order_by("reported_on", "due_on", "pk")
+
+
+def centres_declarable_by(user) -> QuerySet:
+    """The recognised centres whose changes `user` may declare: the centre's own, or its 主管单位's."""
+    organisation, bureau = organisation_of(user), bureau_of(user)
+    match = Q(pk__in=[])
+    if organisation is not None:
+        match |= Q(organisation=organisation)
+    if bureau is not None:
+        match |= Q(supervising_bureau=bureau)
+    return IndustryInnovationCentre.objects.filter(match, recognised_on__isnull=False).order_by("name")

@@ -1,5 +1,5 @@
 """Carriers API routes, under /api/v1/."""
-from django.urls import path
+from django.urls import path, re_path
 
 from . import apis
 
@@ -20,7 +20,13 @@ urlpatterns = [
     path("carriers/centres/<int:pk>/annual-reports/", apis.CentreAnnualReportApi.as_view(), name="api-carrier-centre-reports"),
     path("carriers/centres/<int:pk>/evaluations/", apis.CentreEvaluationApi.as_view(), name="api-carrier-centre-evaluations"),
     path("carriers/centres/<int:pk>/fraud-findings/", apis.CentreFraudApi.as_view(), name="api-carrier-centre-fraud"),
+    re_path(r"^carriers/(?P<slug>institutes|complexes|incubators|centres)/(?P<pk>\d+)/status/$",
+            apis.RegisterStatusApi.as_view(), name="api-carrier-status"),
     path("carriers/dashboard/", apis.DashboardApi.as_view(), name="api-carrier-dashboard"),
+    path("carriers/centre-changes/", apis.CentreChangeListApi.as_view(), name="api-centre-changes"),
+    path("carriers/centre-changes/<int:pk>/report/", apis.CentreChangeReportApi.as_view(), name="api-centre-change-report"),
+    path("carriers/centre-changes/<int:pk>/confirm/", apis.CentreChangeConfirmApi.as_view(),
+         name="api-centre-change-confirm"),
     path("carriers/iic/indicators/", apis.IndicatorTableApi.as_view(), name="api-iic-indicators"),
     path("carriers/iic/scoring/", apis.ScoringApi.as_view(), name="api-iic-scoring"),
     path("carriers/iic/ranking/", apis.RankingApi.as_view(), name="api-iic-ranking"),

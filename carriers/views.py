@@ -5,6 +5,7 @@ Each view that writes makes one service call, like the API, so the page and the 
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ from .dashboard import dashboard_charts, dashboard_rows
 from .exports import dashboard_csv, dashboard_xlsx
 from .forms import ASSESSMENT_FORMS, IICPlanForm, RecognitionPackageForm
 from .models import (
+    CentreChange,
     IIC_PLAN_OUTLINE,
     IIC_PLAN_SUMMARY_MAX,
     IICEstablishmentPlan,
@@ -48,7 +51,12 @@ from .selectors import (
     register_entries,
     register_entry,
     register_overview,
+    centre_changes_for,
+    centres_declarable_by,
+    status_history,
 )
+from .services.changes import change_actions
+from .services.registers import register_status_change, status_actions_allowed
 from .templatetags.carriers import plain
 
 PAGE_SIZE = 20
@@ -111,7 +119,24 @@ def register_detail(request, slug: str, pk: int):
     return render(request, "carriers/register_detail.html", {
         "register": register, "title": display.REGISTER_TITLES[slug], "entry": entry, "labels": display.choice_labels(),
         "can_assess": bool(assessments_allowed(request.user, register, entry)),
+        "status_history": status_history(register, entry),
+        "status_actions": status_actions_allowed(request.user, register, entry),
+        "show_reasons": role_of(request.user) in (Role.OFFICER, Role.ADMIN),
     })
+
+
+@login_required
+@require_POST
+def register_status(request, slug: str, pk: int):
+    """An officer warns, restores or exits an entry (carriers.services.registers)."""
+    _register(slug)
+    try:
+        register_status_change(actor=request.user, slug=slug, carrier_id=pk, action=request.POST.get("action", ""),
+                               reason=request.POST.get("reason", ""))
+        messages.success(request, _("The entry's status has been changed."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("carriers:entry", slug=slug, pk=pk)
 
 
 # ---------------------------------------------------------------- dashboard
@@ -217,6 +242,49 @@ def assess_page(request, slug: str, pk: int):
 def _require_scoring_officer(request):
     if role_of(request.user) != Role.OFFICER:
         raise Http404
+
+
+@login_required
+def centre_changes_page(request):
+    """IIC-16: the centre declares, its 主管单位 reports, 市发展改革委 confirms; each change with its due day and state."""
+    if role_of(request.user) not in (Role.APPLICANT, Role.OFFICER, Role.ADMIN):
+        raise Http404
+    today = timezone.localdate()
+    form = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "declare":
+                form = request.POST
+                try:
+                    registered_on = dt.date.fromisoformat(request.POST.get("registered_on", ""))
+                except ValueError:
+                    raise DomainError("invalid_date", field="registered_on") from None
+                services.centre_change_declare(
+                    actor=request.user, centre_id=request.POST.get("centre"), kind=request.POST.get("kind", ""),
+                    registered_on=registered_on, description=request.POST.get("description", ""), today=today)
+                messages.success(request, _("The change has been declared."))
+                return redirect("carriers:centre-changes")
+            change_id = request.POST.get("change")
+            if not centre_changes_for(request.user).filter(pk__in=[change_id] if str(change_id).isdigit() else []).exists():
+                raise Http404
+            if action == "report":
+                services.centre_change_report(actor=request.user, change_id=change_id, today=today)
+                messages.success(request, _("Reported to 市发展改革委."))
+            elif action == "confirm":
+                services.centre_change_confirm(actor=request.user, change_id=change_id, today=today)
+                messages.success(request, _("Confirmed."))
+            else:
+                raise Http404
+            return redirect("carriers:centre-changes")
+        except DomainError as exc:
+            _error(request, exc)
+    rows = [{"change": c, "state": c.state(today), "actions": change_actions(request.user, c)}
+            for c in centre_changes_for(request.user)]
+    return render(request, "carriers/centre_changes.html", {
+        "rows": rows, "centres": list(centres_declarable_by(request.user)), "kinds": CentreChange.Kind.choices,
+        "form": form, "labels": display.choice_labels(),
+    })
 
 
 @login_required

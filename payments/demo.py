@@ -4,6 +4,7 @@ instalment confirmed), an open one with an objection waiting for its answer. Run
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -43,9 +44,14 @@ def _firm_user(i: int, name: str, district: str):
     return user
 
 
+_standards = itertools.count(1)
+
+
 def _app(owner, amount: int, note: str) -> Application:
+    """A FIM-4.2 application for a standard of its own (就新、不重复: the item is stated, and each is another)."""
     return application_create(actor=owner, clause_code="FIM-4.2", facts=FACTS, amount_requested_yuan=amount,
-                              description=f"{MARK}{note}", as_of=dt.date(2026, 6, 1))
+                              description=f"{MARK}{note}", as_of=dt.date(2026, 6, 1),
+                              achievement_key=f"ISO/IEC {30000 + next(_standards)}:2026")
 
 
 @transaction.atomic

@@ -40,9 +40,10 @@ class CataloguePagination(Pagination):
     max_limit = 1000
 
 
-def get_paginated_response(*, pagination_class, serializer_class, queryset, request, view):
-    """Paginate `queryset` (a QuerySet or list) and shape each row with `serializer_class`."""
+def get_paginated_response(*, pagination_class, serializer_class, queryset, request, view, context=None):
+    """Paginate `queryset` (a QuerySet or list) and shape each row with `serializer_class` (given `context`, which
+    holds the request)."""
     paginator = pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
-    serializer = serializer_class(page, many=True, context={"request": request})
+    serializer = serializer_class(page, many=True, context={"request": request, **(context or {})})
     return paginator.get_paginated_response(serializer.data)

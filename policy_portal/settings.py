@@ -193,6 +193,8 @@ SPECTACULAR_SETTINGS = {
         "BureauLevelEnum": "catalogue.models.Bureau.Level",
         "OrganisationStatusEnum": "accounts.models.Organisation.Status",
         "CallStatusEnum": "programmes.models.Call.Status",
+        "CentreChangeKindEnum": "carriers.models.CentreChange.Kind",
+        "CentreChangeStateEnum": "carriers.models.CentreChange.State",
     },
 }
 

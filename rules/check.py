@@ -158,7 +158,7 @@ def check_reference(book: RuleBook, raw_facts: dict, as_of: dt.date) -> dict:
 
 
 def clause_outcome(book: RuleBook, raw_facts: dict, as_of: dt.date, code: str) -> tuple[str, tuple]:
-    """One clause's status (eligible, needs_review or unmet) and its groups (True, False or None each).
+    """One clause's status (eligible, needs_review, superseded or unmet) and its groups (True, False or None each).
 
     Decided as `check` decides (durable-rules, cross-checked by the compiled evaluator), without the
     explanation: what an application's evaluation stores. A clause the book does not evaluate is unmet.
@@ -170,7 +170,14 @@ def clause_outcome(book: RuleBook, raw_facts: dict, as_of: dt.date, code: str) -
     groups = compiled.groups(i, facts, days)
     if i not in fired:
         return "unmet", groups
-    return ("needs_review" if None in groups else "eligible"), groups
+    # What the texts add beyond the clause's conditions, as `check` applies them (rules.adjustments): support the
+    # same item already received elsewhere (就新、不重复) supersedes the clause or sends it to an officer.
+    item = {"code": code, "awaiting": []}
+    eligible, review = ([], [item]) if None in groups else ([item], [])
+    eligible, review, held = adjust(eligible, review, book, facts, as_of)
+    if held:
+        return "superseded", groups
+    return ("eligible" if eligible else "needs_review"), groups
 
 
 def qualifying(book: RuleBook, raw_facts: dict, as_of: dt.date) -> list[tuple[str, str, int | None, str]]:

@@ -29,12 +29,15 @@ from .selectors_applications import (
     application_materials,
     application_or_404,
     application_queue,
+    claim_warning,
+    earlier_claims,
     sees_internal,
 )
 from .services import application_create, application_submit, application_transition, application_update
 from .services.appeals import application_appeal
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
+from .terms import identifier_reads_as_kind
 from .workflow import DECISIONS
 
 
@@ -139,6 +142,22 @@ class MaterialRowSerializer(serializers.Serializer):
         return reverse("programmes:template", args=[m.call_id, m.pk]) if m.template else None
 
 
+class EarlierClaimSerializer(serializers.Serializer):
+    reference = serializers.CharField(source="application.reference")
+    clause = serializers.CharField(source="application.clause.code")
+    status = serializers.CharField(source="application.status")
+    submitted_at = serializers.DateTimeField(source="application.submitted_at", allow_null=True)
+    id = serializers.SerializerMethodField(help_text="Present when the caller may open that application.")
+
+    def get_id(self, claim) -> int | None:
+        return claim["application"].pk if claim["visible"] else None
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
 class AppealSerializer(serializers.Serializer):
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -154,7 +173,16 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     facts = serializers.JSONField()
     as_of = serializers.DateField()
     description = serializers.CharField()
-    achievement_key = serializers.CharField()
+    achievement_kind = serializers.CharField(help_text="How the item is identified: the clause's achievement kind "
+                                                       "(catalogue.achievements.KINDS); empty when it rewards no item.")
+    achievement_key = serializers.CharField(help_text="The item's identifier, as stated.")
+    achievement_normalised = serializers.CharField(help_text="The identifier in the one form two statements of the "
+                                                             "same item share (就新、不重复).")
+    achievement_reads_as_kind = serializers.SerializerMethodField(
+        help_text="False when the identifier does not read as its kind's scheme (an officer confirms it).")
+    earlier_claims = serializers.SerializerMethodField(
+        help_text="就新、不重复: the organisation's other applications claiming the same normalised item, oldest first.")
+    warnings = serializers.SerializerMethodField(help_text="What the applicant and the officer should know; not refusals.")
     evaluation = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True)
@@ -199,6 +227,23 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
         latest = next(iter(app.evaluations.all()), None)
         return EvaluationSerializer(latest).data if latest else None
 
+    def _claims(self, app) -> list[dict]:
+        if not hasattr(app, "_earlier_claims"):
+            app._earlier_claims = earlier_claims(self.context["request"].user, app)
+        return app._earlier_claims
+
+    @extend_schema_field(EarlierClaimSerializer(many=True))
+    def get_earlier_claims(self, app) -> list[dict]:
+        return EarlierClaimSerializer(self._claims(app), many=True).data
+
+    @extend_schema_field(WarningSerializer(many=True))
+    def get_warnings(self, app) -> list[dict]:
+        warning = claim_warning(self._claims(app), app)
+        return [{"code": warning.code, "message": str(warning)}] if warning else []
+
+    def get_achievement_reads_as_kind(self, app) -> bool:
+        return identifier_reads_as_kind(app.achievement_kind, app.achievement_key)
+
     def get_allowed_actions(self, app) -> list[str]:
         return allowed_actions(self.context["request"].user, app)
 
@@ -233,7 +278,11 @@ class ApplicationListApi(APIView):
         amount_requested_yuan = serializers.IntegerField(required=False, allow_null=True, min_value=0)
         description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
         as_of = serializers.DateField(required=False)
-        achievement_key = serializers.CharField(required=False, allow_blank=True, max_length=160)
+        achievement_key = serializers.CharField(
+            required=False, allow_blank=True, max_length=160,
+            help_text="The identifier of the item applied for, of the clause's achievement kind (a standard's number "
+                      "with its year, a 国药准字 number, a recognition list and year, a project number …). Required "
+                      "before submitting under a clause that pays for an item.")
 
     @extend_schema(parameters=[FilterSerializer], responses=ApplicationSummarySerializer(many=True),
                    summary="Applications the caller may see")

@@ -51,9 +51,12 @@ def evaluation_result(evaluation) -> dict | None:
     return check(rulebook_for_version(evaluation.rule_version), facts, evaluation.as_of)
 
 
-def fill_evaluation(evaluation, *, facts: dict, as_of, clause_code: str, reference: str, book, version_id: int):
+def fill_evaluation(evaluation, *, facts: dict, as_of, clause_code: str, reference: str, book, version_id: int,
+                    supported_by: str = ""):
     """Fill `evaluation` with the engine's answer for these facts under `book` (see evaluate_into).
 
+    `supported_by`: the organisation's approved application for the same item, from our own records. Like support
+    declared under a newer policy, it supersedes the clause (就新、不重复: "按照‘就新、不重复’原则执行").
     A failure is stored, never lost: an officer sees it on the application.
     """
     evaluation.rule_version_id, evaluation.finished_at = version_id, timezone.now()
@@ -65,6 +68,8 @@ def fill_evaluation(evaluation, *, facts: dict, as_of, clause_code: str, referen
         evaluation.state, evaluation.error = "failed", str(getattr(exc, "detail", "") or exc)[:2000]
         return evaluation
     evaluation.outcome = status if status != "unmet" else "not_eligible"
+    if supported_by and evaluation.outcome in ("eligible", "needs_review"):
+        evaluation.outcome, evaluation.superseded_by = "superseded", supported_by
     evaluation.groups_met = list(groups)
     evaluation.state = "done"
     return evaluation

@@ -12,7 +12,24 @@ MESSAGES = {
     "stale": _("Someone else changed this application meanwhile; reload it and decide again."),
     "unknown_action": _("There is no action %(action)s."),
     "achievement_already_supported": _(
-        "The achievement %(achievement)s has already been supported; one achievement is supported once (就新、不重复)."
+        "The item %(achievement)s has already been supported for this organisation (application %(reference)s under "
+        "%(clause)s); one item is supported once (就新、不重复)."
+    ),
+    "achievement_already_supported_concurrently": _(
+        "The item %(achievement)s has just been approved for this organisation under another application; one item "
+        "is supported once (就新、不重复)."
+    ),
+    "achievement_claimed_before": _(
+        "The item %(achievement)s is also claimed in this organisation's application %(references)s; one item is "
+        "supported once (就新、不重复): say in the description how this application differs, or withdraw one."
+    ),
+    "achievement_supported_before": _(
+        "The item %(achievement)s has already been supported for this organisation (application %(references)s); "
+        "one item is supported once (就新、不重复), so this application cannot be approved for it."
+    ),
+    "achievement_required": _(
+        "Achievement identifier: state the %(kind)s of the item %(clause)s supports (就新、不重复: one item is "
+        "supported once)."
     ),
     "not_reassignable": _("Applications under district review are not reassigned; recommend or decide them."),
     "no_other_bureau": _("%(clause)s names no other responsible bureau."),

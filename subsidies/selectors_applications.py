@@ -11,6 +11,7 @@ from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, profile_of, role_of
 from catalogue.display import bureau_name
 from policy_portal.exceptions import DomainError
+from policy_portal.messages import Message
 from rules.impact import Subject
 
 from .limits import RUNNING
@@ -195,3 +196,35 @@ def application_materials(app: Application) -> tuple[object | None, list[dict]]:
     for attachment in app.attachments.all():
         by_material.setdefault(attachment.material_id, attachment)
     return call, [{"material": m, "attachment": by_material.get(m.pk)} for m in materials]
+
+
+def earlier_claims(user, app: Application) -> list[dict]:
+    """就新、不重复, early: the organisation's other applications that claim the same (normalised) item, oldest first,
+    withdrawn ones left out (officers see no drafts). Each says whether `user` may open it (`visible`).
+
+    The applicant is warned at draft and at submission; the officer reviewing sees them (issue 10, item 4). Approval
+    is refused only when one of them is approved (subsidies.workflow.achievement_not_yet_supported)."""
+    if not app.achievement_normalised:
+        return []
+    others = (
+        Application.objects.filter(organisation_id=app.organisation_id, achievement_kind=app.achievement_kind,
+                                   achievement_normalised=app.achievement_normalised)
+        .exclude(pk=app.pk).exclude(status=Status.WITHDRAWN)
+        .select_related("clause", "bureau").order_by("created_at", "pk")
+    )
+    if role_of(user) == Role.OFFICER:
+        others = others.exclude(status=Status.DRAFT)
+    others = list(others)
+    visible = set(visible_applications(user).filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True))
+    return [{"application": o, "visible": o.pk in visible} for o in others]
+
+
+def claim_warning(claims: list[dict], app: Application) -> Message | None:
+    """What the applicant and the officer are told when the item was claimed before (a warning, not a refusal)."""
+    if not claims:
+        return None
+    approved = [c["application"].reference for c in claims if c["application"].status == Status.APPROVED]
+    references = [c["application"].reference for c in claims]
+    if approved:
+        return Message("achievement_supported_before", achievement=app.achievement_key, references=approved)
+    return Message("achievement_claimed_before", achievement=app.achievement_key, references=references)

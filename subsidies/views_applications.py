@@ -47,13 +47,16 @@ from .selectors_applications import (
     blocked_actions,
     can_consult,
     can_edit,
+    claim_warning,
     consultations_to_answer,
+    earlier_claims,
     sees_internal,
 )
 from .services import application_create, application_transition
 from .services.appeals import application_appeal
 from .services.attachments import attachment_add
 from .services.consultations import application_consult, consultation_answer
+from .terms import identifier_reads_as_kind, kind_label, rewards_an_item
 from .workflow import ACTIONS, INTERNAL_ACTIONS
 
 PAGE_SIZE = 20
@@ -62,6 +65,16 @@ PAGE_SIZE = 20
 def _error(request, exc: DomainError):
     field = f" ({exc.field})" if exc.field else ""
     messages.error(request, f"{exc.message}{field}")
+
+
+def _item_context(clause) -> dict:
+    """How the page asks for the item an application is for: its kind's label, and whether submitting needs it."""
+    try:
+        required = rewards_an_item(clause)
+    except DomainError:
+        required = False
+    return {"item_label": kind_label(clause.achievement_kind) if clause.achievement_kind else "",
+            "item_required": required}
 
 
 def _facts_from(raw: str) -> dict:
@@ -154,7 +167,7 @@ def application_new(request):
     except DomainError as exc:  # a link or form someone edited by hand: say what is wrong, 400
         field = f" ({exc.field})" if exc.field else ""
         return render(request, "400.html", {"message": f"{exc.message}{field}"}, status=400)
-    context = {"clause": clause, "rule": _current_rule(clause), "facts_json": json.dumps(facts, ensure_ascii=False),
+    context = {"clause": clause, "rule": _current_rule(clause), **_item_context(clause), "facts_json": json.dumps(facts, ensure_ascii=False),
                "fact_rows": _fact_rows(facts), "as_of": as_of.isoformat() if as_of else "", "form": source,
                "idempotency_key": source.get("idempotency_key") or uuid.uuid4().hex}
     if request.method == "POST":
@@ -172,8 +185,33 @@ def application_new(request):
             _error(request, exc)
         else:
             messages.success(request, _("Draft saved. Add attachments if needed, then submit."))
+            _warn_claims(request, app)
             return redirect("applications:detail", pk=app.pk)
     return render(request, "applications/new.html", context)
+
+
+def _text_reasons(evaluation, app) -> list[dict]:
+    """What the texts add to this clause's answer beyond its conditions (rules.adjustments: support already received
+    for the same item, FIM's uncertain first days), from the evaluation's replayed answer."""
+    if evaluation is None or evaluation.outcome not in ("needs_review", "superseded") or evaluation.superseded_by:
+        return []
+    result = evaluation.result or {}
+    code = app.clause.code
+    for item in result.get("superseded", []):
+        if item["code"] == code and item.get("reason_zh"):
+            return [{"fact": "prior_support_same_item", "message_zh": item["reason_zh"], "message_en": item["reason_en"]}]
+    conditions = {c["fact"] for group in evaluation.trace for c in group["conditions"]}
+    for item in result.get("needs_review", []):
+        if item["code"] == code:
+            return [a for a in item.get("awaiting", []) if a.get("fact") not in conditions]
+    return []
+
+
+def _warn_claims(request, app) -> None:
+    """就新、不重复, early: the same item claimed in another of the organisation's applications (issue 10, item 4)."""
+    warning = claim_warning(earlier_claims(request.user, app), app)
+    if warning is not None:
+        messages.warning(request, str(warning))
 
 
 # Events that are not workflow actions (those are labelled by subsidies.workflow.ACTIONS).
@@ -205,11 +243,16 @@ def application_page(request, pk: int):
     evaluation = next(iter(app.evaluations.all()), None)
     actions = {name: ACTIONS[name] for name in allowed_actions(request.user, app)}
     call, materials = application_materials(app)
+    claims = earlier_claims(request.user, app)
     return render(request, "applications/detail.html", {
         "call": call, "materials": materials,
         "other_files": [a for a in app.attachments.all()
                         if a.pk not in {row["attachment"].pk for row in materials if row["attachment"]}],
+        "text_reasons": _text_reasons(evaluation, app),
+        "claims": claims, "claim_warning": claim_warning(claims, app),
         "app": app, "rule": rule, "evaluation": evaluation, "fact_rows": _fact_rows(app.facts),
+        **_item_context(app.clause),
+        "item_reads_as_kind": identifier_reads_as_kind(app.achievement_kind, app.achievement_key),
         "actions": actions,
         "blocked": blocked_actions(request.user, app),
         "reason_for": (", " if display.is_english() else "、").join(
@@ -279,6 +322,8 @@ def application_act(request, pk: int):
             )
             done = DONE.get(action) or _("Done: %(action)s.") % {"action": display.pick(ACTIONS[action], "label")}
             messages.success(request, done)
+            if action in ("submit", "resubmit"):
+                _warn_claims(request, application_or_404(request.user, pk))
     except ValueError:
         messages.error(request, _("The amount must be a whole number of yuan."))
     except DomainError as exc:

@@ -33,7 +33,7 @@ from .models.applications import Stage, Status
 from .money import clear_decision, commit_budget, release_budget, within_yearly_cap
 from .outbox import queue_evaluations
 from .routing import route_for
-from .terms import check_amount, current_rule, other_bureaus
+from .terms import check_amount, current_rule, kind_label, other_bureaus, rewards_an_item
 
 
 OWNER = "owner"  # a member of the applicant organisation
@@ -156,12 +156,31 @@ def materials_complete(app: Application) -> None:
         raise DomainError("materials_missing", field="materials", materials=missing)
 
 
+def achievement_stated(app: Application) -> None:
+    """就新、不重复 (FIM, last paragraph) needs to know the item: a clause that pays for an identified item (a
+    standard, a drug, a recognition, a project …) is applied for with that item's identifier."""
+    if not app.achievement_normalised and rewards_an_item(app.clause):
+        raise DomainError("achievement_required", field="achievement_key", kind=kind_label(app.clause.achievement_kind),
+                          clause=app.clause.code)
+
+
+def approved_same_item(app: Application) -> Application | None:
+    """The organisation's approved application for the same (normalised) item, if any: 就新、不重复."""
+    if not app.achievement_normalised:
+        return None
+    return (Application.objects.filter(
+        organisation_id=app.organisation_id, achievement_kind=app.achievement_kind,
+        achievement_normalised=app.achievement_normalised, status=Status.APPROVED,
+    ).exclude(pk=app.pk).select_related("clause").first())
+
+
 def achievement_not_yet_supported(app: Application) -> None:
-    """就新、不重复 (FIM, last paragraph): one achievement is supported once, across clauses and policies."""
-    if app.achievement_key and Application.objects.filter(
-        achievement_key=app.achievement_key, status=Status.APPROVED
-    ).exclude(pk=app.pk).exists():
-        raise Conflict("achievement_already_supported", field="achievement_key", achievement=app.achievement_key)
+    """就新、不重复 (FIM, last paragraph): one item is supported once for an organisation, across clauses and policies.
+    The database refuses it too (the constraint one_approval_per_item_per_organisation), for approvals racing."""
+    earlier = approved_same_item(app)
+    if earlier is not None:
+        raise Conflict("achievement_already_supported", field="achievement_key", achievement=app.achievement_key,
+                       reference=earlier.reference, clause=earlier.clause.code)
 
 
 def parts_complete(app: Application) -> None:
@@ -410,11 +429,13 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         Action("submit", OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "提交", "Submit", primary=True,
-               conditions=(organisation_verified, amount_stated, call_open, parts_complete, materials_complete),
+               conditions=(organisation_verified, amount_stated, achievement_stated, call_open, parts_complete,
+                           materials_complete),
                changes=(route, under_call, numbered, start_clock),
                effects=(evaluate("submission"), tell), repeated=already_submitted, wrong_state="not_submittable"),
         Action("resubmit", OWNER, frozenset({Status.RETURNED}), Status.RESUBMITTED, "重新提交", "Resubmit", primary=True,
-               conditions=(parts_complete,), changes=(start_clock,), effects=(evaluate("resubmission"), tell)),
+               conditions=(amount_stated, achievement_stated, parts_complete), changes=(start_clock,),
+               effects=(evaluate("resubmission"), tell)),
         Action("withdraw", OWNER, OPEN_OR_EDITABLE, Status.WITHDRAWN, "撤回", "Withdraw", changes=(stop_clock,)),
         Action("start_review", OFFICER, frozenset({Status.SUBMITTED, Status.RESUBMITTED}), Status.UNDER_REVIEW,
                "开始审核", "Start review"),

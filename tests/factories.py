@@ -53,3 +53,11 @@ STANDARD_FACTS = {
     "intl_standard_field": "embodied_ai",  # FIM-4.2 tests the standard's own field (issue 9, finding 8)
     "intl_standard_published_on": "2026-03-01",
 }
+
+
+_items = iter(range(10_001, 99_999))
+
+
+def standard_item() -> str:
+    """A new international standard's number: what a FIM-4.2 application is for (就新、不重复 needs one to submit)."""
+    return f"ISO {next(_items)}:2026"

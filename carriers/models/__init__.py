@@ -43,6 +43,7 @@ from .registers import (  # noqa: F401
     IndustryResearchInstitute,
     InnovationComplex,
     Rating,
+    RegisterStatus,
     missing_iic_requirements,
     validate_iic_name,
 )

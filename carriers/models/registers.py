@@ -1,8 +1,11 @@
 """The four registers the documents build: institutes, complexes, incubation carriers, centres; what each requires
 of an entry (RIE 一（二）, PIC-2, IIC 第十一条、第十二条) and the centres' reported changes (IIC-16)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from policy_portal.messages import Message
@@ -26,6 +29,15 @@ class Rating(models.TextChoices):
     FAIL = "fail", "不合格"
 
 
+class RegisterStatus(models.TextChoices):
+    """Where an entry stands in its register (动态管理): RIE 三（三） "动态运行管理机制", PIC 二（二） "动态管理、容错和退出
+    机制", INC 三（二） "动态运行管理机制", IIC 第十四条 "动态调整" and 第十五条 "调整". carriers.services.registers moves it."""
+
+    ACTIVE = "active", "在册运行"
+    WARNED = "warned", "预警（限期整改）"
+    EXITED = "exited", "退出（撤销、调出）"
+
+
 class Carrier(models.Model):
     name = models.CharField(max_length=120, unique=True)
     district = models.CharField(max_length=40, blank=True)
@@ -39,10 +51,18 @@ class Carrier(models.Model):
         "subsidies.Application", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text=_("The approved recognition application this entry was created from."),
     )
+    status = models.CharField(max_length=12, choices=RegisterStatus.choices, default=RegisterStatus.ACTIVE,
+                              help_text=_("Dynamic management: active, warned (rectification ordered) or exited."))
+    status_changed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def in_register(self) -> bool:
+        """Recognised and not exited: what the facts and the targets count."""
+        return self.recognised_on is not None and self.status != RegisterStatus.EXITED
 
     def __str__(self):
         return self.name
@@ -167,10 +187,7 @@ def missing_iic_requirements(*, functions, mechanisms, has_leading_talent: bool,
 class IndustryInnovationCentre(Carrier):
     """重庆市产业创新中心 (IIC), managed by its district 主管单位 and decided by 市发展改革委."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "正常运行"
-        RECTIFYING = "rectifying", "限期整改"
-        REMOVED = "removed", "撤销（调出）"
+    Status = RegisterStatus  # 第十四条、第十五条: retain → active, 限期整改 → warned, 撤销（调出） → exited
 
     lead_unit = models.CharField(max_length=120)
     supervising_bureau = models.ForeignKey(
@@ -182,8 +199,6 @@ class IndustryInnovationCentre(Carrier):
     has_rd_facilities = models.BooleanField(default=False)
     functions = models.JSONField(default=list, blank=True)
     mechanisms = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE,
-                              help_text=_("第十四条、第十五条: dynamic adjustment after evaluation or verified fraud."))
 
     def missing_requirements(self) -> list[str]:
         return missing_iic_requirements(functions=self.functions, mechanisms=self.mechanisms,
@@ -210,5 +225,39 @@ class CentreChange(models.Model):
     registered_on = models.DateField(help_text=_("Date the change registration (变更登记) was completed."))
     due_on = models.DateField(help_text=_("30 working days after registration, on the official calendar."))
     due_provisional = models.BooleanField(default=False)
-    reported_on = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True, help_text=_("What changed (the new name, the new lead unit, …)."))
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reported_on = models.DateField(null=True, blank=True,
+                                   help_text=_("The day the 主管单位 reported it to 市发展改革委."))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    confirmed_on = models.DateField(null=True, blank=True, help_text=_("The day 市发展改革委 confirmed it (确认)."))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
     last_reminded_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待报送"
+        OVERDUE = "overdue", "逾期未报送"
+        REPORTED = "reported", "已报送"
+        REPORTED_LATE = "reported_late", "逾期报送"
+        CONFIRMED = "confirmed", "已确认"
+
+    class Meta:
+        indexes = [models.Index(fields=["reported_on", "due_on"], name="centre_change_due_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(reported_on__isnull=True) | Q(reported_on__gte=models.F("registered_on")),
+                                   name="centre_change_reported_after_registration"),
+            models.CheckConstraint(condition=Q(confirmed_on__isnull=True) | Q(reported_on__isnull=False),
+                                   name="centre_change_confirmed_after_report"),
+        ]
+
+    def state(self, today) -> str:
+        """IIC-16 on `today`: reported (on time or late), confirmed, or still to report (pending or overdue)."""
+        if self.confirmed_on:
+            return self.State.CONFIRMED
+        if self.reported_on:
+            return self.State.REPORTED if self.reported_on <= self.due_on else self.State.REPORTED_LATE
+        return self.State.OVERDUE if today > self.due_on else self.State.PENDING

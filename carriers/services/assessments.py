@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..selectors import ASSESSMENT_CLAUSES, assessing_bureau_ids
 from .events import carrier_event
+from .registers import after_adjustment, after_assessment
 
 MAX_NOTES = 5000
 FIRST_YEAR = 2024  # the earliest of the four documents (PIC, 2024)
@@ -121,6 +122,7 @@ def institute_assessment_record(
     assessment, created = _record(InstituteAssessment, {"institute": institute, "year": _year(year, institute)}, values)
     carrier_event(kind="institute", object_id=institute.pk, action="assess", actor=actor,
                   data={"clause": "RIE-2", "year": year, "rating": rating, "category": institute.mode, "corrected": not created})
+    after_assessment(institute, "institute", values["rating"], year=year, actor=actor)
     return assessment
 
 
@@ -156,6 +158,7 @@ def complex_assessment_record(
         complex_.save(update_fields=["operating_as_entity"])
     carrier_event(kind="complex", object_id=complex_.pk, action="assess", actor=actor,
                   data={"clause": "PIC-4", "year": year, "rating": rating, "named": assessment.named, "corrected": not created})
+    after_assessment(complex_, "complex", rating, year=year, actor=actor)
     return assessment
 
 
@@ -180,6 +183,7 @@ def incubator_assessment_record(
     assessment, created = _record(IncubatorAssessment, {"carrier": carrier, "year": _year(year, carrier)}, values)
     carrier_event(kind="incubator", object_id=carrier.pk, action="assess", actor=actor,
                   data={"clause": "INC-2", "year": year, "rating": rating, "corrected": not created})
+    after_assessment(carrier, "incubator", values["rating"], year=year, actor=actor)
     return assessment
 
 
@@ -199,17 +203,6 @@ def centre_annual_report_record(
     return report
 
 
-def _adjust(centre: IndustryInnovationCentre, adjustment: str) -> None:
-    status = {
-        Adjustment.RETAIN: IndustryInnovationCentre.Status.ACTIVE,
-        Adjustment.RECTIFY: IndustryInnovationCentre.Status.RECTIFYING,
-        Adjustment.REMOVE: IndustryInnovationCentre.Status.REMOVED,
-    }[adjustment]
-    if centre.status != status:
-        centre.status = status
-        centre.save(update_fields=["status"])
-
-
 @transaction.atomic
 def centre_evaluation_record(
     *, actor, centre_id, year: int, evaluator: str, result: str, adjustment: str, feedback: str = "",
@@ -222,7 +215,7 @@ def centre_evaluation_record(
               "adjustment": _choice(adjustment, Adjustment, "adjustment"), "feedback": _notes(feedback, "feedback"),
               "bureau": bureau, "recorded_by": actor}
     evaluation, created = _record(CentreEvaluation, {"centre": centre, "year": _year(year, centre)}, values)
-    _adjust(centre, adjustment)
+    after_adjustment(centre, adjustment, cause="evaluation", actor=actor, data={"clause": "IIC-14", "year": year})
     carrier_event(kind="centre", object_id=centre.pk, action="evaluation", actor=actor,
                   data={"clause": "IIC-14", "year": year, "result": result, "adjustment": adjustment, "corrected": not created})
     return evaluation
@@ -245,7 +238,8 @@ def centre_fraud_record(
         centre=centre, verified_on=verified_on, description=description, adjustment=adjustment,
         credit_platform_listed=credit_platform_listed, bureau=bureau, recorded_by=actor,
     )
-    _adjust(centre, adjustment)
+    after_adjustment(centre, adjustment, cause="fraud", actor=actor,
+                     data={"clause": "IIC-15", "verified_on": verified_on.isoformat()})
     carrier_event(kind="centre", object_id=centre.pk, action="fraud", actor=actor,
                   data={"clause": "IIC-15", "verified_on": verified_on.isoformat(), "adjustment": adjustment,
                         "credit_platform_listed": credit_platform_listed})

@@ -9,11 +9,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from accounts.models import Role
-from policy_portal.workdays import add_working_days, is_working_day
+from policy_portal.workdays import is_working_day
 
 from ..models import CentreAnnualReport, CentreChange, IndustryInnovationCentre
+from .changes import change_deadline
 
-IIC16_WORKING_DAYS = 30
 REMIND_BEFORE_WORKING_DAYS = 5
 ANNUAL_REMINDERS_FROM = (12, 1)  # IIC-13: 每年年底前 — remind through December
 ANNUAL_REMIND_EVERY_DAYS = 7
@@ -21,7 +21,7 @@ ANNUAL_REMIND_EVERY_DAYS = 7
 
 @transaction.atomic
 def centre_change_register(*, centre: IndustryInnovationCentre, kind: str, registered_on: dt.date) -> CentreChange:
-    deadline = add_working_days(registered_on, IIC16_WORKING_DAYS)
+    deadline = change_deadline(registered_on)
     return CentreChange.objects.create(
         centre=centre, kind=kind, registered_on=registered_on, due_on=deadline.due_on, due_provisional=deadline.provisional
     )
@@ -80,7 +80,7 @@ def annual_report_reminders_send(*, today: dt.date) -> int:
     sent = 0
     centres = (
         IndustryInnovationCentre.objects.filter(recognised_on__isnull=False)
-        .exclude(status=IndustryInnovationCentre.Status.REMOVED)
+        .exclude(status=IndustryInnovationCentre.Status.EXITED)
         .select_related("supervising_bureau")
     )
     for centre in centres:

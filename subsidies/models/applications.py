@@ -64,10 +64,18 @@ class Application(models.Model):
     amount_requested_yuan = models.BigIntegerField(null=True, blank=True)
     amount_approved_yuan = models.BigIntegerField(null=True, blank=True)
     description = models.TextField(blank=True)
+    # 就新、不重复: the item the application is for, as the applicant states it, of the kind its clause rewards
+    # (catalogue.achievements), and in the one form under which two statements of the same item compare equal.
+    achievement_kind = models.CharField(
+        max_length=40, blank=True, help_text=_("How the item supported is identified (the clause's achievement kind)."),
+    )
     achievement_key = models.CharField(
         max_length=160,
         blank=True,
-        help_text=_("The achievement supported (e.g. standard:GB/T 12345-2026); one achievement is approved once."),
+        help_text=_("The identifier of the item supported, as stated (e.g. GB/T 12345-2026)."),
+    )
+    achievement_normalised = models.CharField(
+        max_length=200, blank=True, help_text=_("The identifier in its normalised form (catalogue.achievements.normalise)."),
     )
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.SINGLE)
@@ -94,11 +102,12 @@ class Application(models.Model):
 
     class Meta:
         constraints = [
-            # 就新、不重复: one achievement is approved once, across clauses and policies.
+            # 就新、不重复: one item is approved once for an organisation, across clauses (the database's own
+            # guard, for two approvals racing; subsidies.workflow refuses first, naming the earlier application).
             models.UniqueConstraint(
-                fields=["achievement_key"],
-                condition=Q(status="approved") & ~Q(achievement_key=""),
-                name="one_approval_per_achievement",
+                fields=["organisation", "achievement_kind", "achievement_normalised"],
+                condition=Q(status="approved") & ~Q(achievement_normalised=""),
+                name="one_approval_per_item_per_organisation",
             ),
             models.UniqueConstraint(
                 fields=["created_by", "idempotency_key"],
@@ -114,8 +123,12 @@ class Application(models.Model):
                 name="application_approved_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["bureau", "status"]), models.Index(fields=["organisation", "status"]),
-                   models.Index(fields=["due_on"], name="application_due_idx", condition=Q(due_on__isnull=False))]
+        indexes = [
+            models.Index(fields=["bureau", "status"]),
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["due_on"], name="application_due_idx", condition=Q(due_on__isnull=False)),
+            models.Index(fields=["achievement_kind", "achievement_normalised"], name="application_item_idx"),
+        ]
 
     def save(self, *args, **kwargs):
         if not self.reference:
@@ -176,7 +189,8 @@ class Evaluation(models.Model):
     rule_version = models.ForeignKey("rules.RuleVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     as_of = models.DateField()
-    outcome = models.CharField(max_length=14, blank=True, help_text=_("eligible, needs_review or not_eligible"))
+    outcome = models.CharField(max_length=14, blank=True,
+                               help_text=_("eligible, needs_review, superseded or not_eligible"))
     previous_outcome = models.CharField(
         max_length=14, blank=True, help_text=_("The outcome of the evaluation before this one, when it changed.")
     )
@@ -185,6 +199,10 @@ class Evaluation(models.Model):
         default=list, blank=True, help_text=_("The applied clause's condition groups as evaluated: true, false or null each.")
     )
     facts_digest = models.CharField(max_length=16, blank=True, help_text=_("SHA-256 (first 16 hex) of the facts evaluated."))
+    superseded_by = models.CharField(
+        max_length=32, blank=True,
+        help_text=_("就新、不重复: the organisation's approved application for the same item, which supersedes this one."),
+    )
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(

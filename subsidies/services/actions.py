@@ -68,7 +68,8 @@ def _transition(
         with transaction.atomic():
             app.save()
     except IntegrityError:  # the database's own guard of 就新、不重复, for two approvals racing
-        raise Conflict("achievement_already_supported", field="achievement_key", achievement=app.achievement_key) from None
+        raise Conflict("achievement_already_supported_concurrently", field="achievement_key",
+                       achievement=app.achievement_key) from None
     step.event = _event(app, actor=actor, action=declared.name, from_status=from_status, reason=reason,
                         data={k: v for k, v in step.data.items() if not k.startswith("_")})
     for effect in declared.effects:

@@ -19,8 +19,8 @@ from rules.selectors import current_version, rulebook_for_version
 
 from ..evaluations import fill_evaluation
 from ..models import Application, ApplicationEvent, Evaluation
-from ..terms import check_amount, current_rule
-from ..workflow import edit_check
+from ..terms import check_amount, current_rule, stated_item
+from ..workflow import approved_same_item, edit_check
 
 log = logging.getLogger(__name__)
 MAX_DESCRIPTION = 5000
@@ -70,11 +70,13 @@ def application_create(
     rule = current_rule(clause)
     if len(description) > MAX_DESCRIPTION:
         raise DomainError("too_long", field="description", limit=MAX_DESCRIPTION)
+    kind, stated, normalised = stated_item(clause, achievement_key)
     app = Application(
         organisation=organisation, created_by=actor, clause=clause, facts=_validate_facts(facts),
         as_of=as_of or timezone.localdate(),
         amount_requested_yuan=check_amount(rule, amount_requested_yuan, "amount_requested_yuan"),
-        description=description, achievement_key=achievement_key.strip()[:160], idempotency_key=idempotency_key,
+        description=description, achievement_kind=kind, achievement_key=stated, achievement_normalised=normalised,
+        idempotency_key=idempotency_key,
     )
     try:
         with transaction.atomic():
@@ -100,7 +102,8 @@ def application_update(*, actor, application_id, **changes) -> Application:
             raise DomainError("too_long", field="description", limit=MAX_DESCRIPTION)
         app.description = changes["description"]
     if "achievement_key" in changes:
-        app.achievement_key = changes["achievement_key"].strip()[:160]
+        app.achievement_kind, app.achievement_key, app.achievement_normalised = stated_item(
+            app.clause, changes["achievement_key"])
     app.lock_version += 1
     app.save()
     _event(app, actor=actor, action="update", from_status=app.status, data={"fields": sorted(changes)})
@@ -114,8 +117,10 @@ def evaluate_into(evaluation: Evaluation, app: Application, book, version) -> Ev
     facts); the trace and the full answer are rebuilt on read (subsidies.evaluations).
     """
     evaluation.rule_version = version
+    earlier = approved_same_item(app)
     return fill_evaluation(evaluation, facts=app.facts, as_of=app.as_of, clause_code=app.clause.code,
-                           reference=app.reference, book=book, version_id=version.pk)
+                           reference=app.reference, book=book, version_id=version.pk,
+                           supported_by=earlier.reference if earlier else "")
 
 
 def evaluation_run(*, evaluation_id) -> Evaluation:

@@ -45,15 +45,22 @@ def reevaluate_chunk(job: Job, items: list) -> dict:
     version = RuleVersion.objects.get(number=job.params["version"])
     book = rulebook_for_version(version)
     latest = Evaluation.objects.filter(application=OuterRef("pk"), state=Evaluation.State.DONE).order_by("-created_at", "-pk")
+    # 就新、不重复 from our own records: the organisation's approved application for the same item, if any
+    supported = (Application.objects.filter(
+        organisation_id=OuterRef("organisation_id"), achievement_kind=OuterRef("achievement_kind"),
+        achievement_normalised=OuterRef("achievement_normalised"), status=Status.APPROVED,
+    ).exclude(achievement_normalised="").exclude(pk=OuterRef("pk")).order_by("pk"))
     rows = (Application.objects.filter(pk__in=items, status__in=OPEN_STATUSES)
-            .annotate(previous=Subquery(latest.values("outcome")[:1]))
+            .annotate(previous=Subquery(latest.values("outcome")[:1]),
+                      supported_by=Subquery(supported.values("reference")[:1]))
             .order_by("pk")
-            .values_list("pk", "reference", "facts", "as_of", "clause__code", "organisation__name", "previous"))
+            .values_list("pk", "reference", "facts", "as_of", "clause__code", "organisation__name", "previous",
+                         "supported_by"))
     changed, evaluations = [], []
-    for pk, reference, facts, as_of, clause, organisation, previous in rows:
+    for pk, reference, facts, as_of, clause, organisation, previous, supported_by in rows:
         evaluation = fill_evaluation(Evaluation(application_id=pk, as_of=as_of, trigger="publish"), facts=facts,
                                      as_of=as_of, clause_code=clause, reference=reference, book=book,
-                                     version_id=version.pk)
+                                     version_id=version.pk, supported_by=supported_by or "")
         if previous is not None and previous != evaluation.outcome:
             evaluation.previous_outcome = previous
             changed.append({"reference": reference, "clause": clause, "organisation": organisation,

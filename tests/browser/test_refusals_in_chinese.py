@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Profile, Role
 from subsidies.services import application_create, application_submit
-from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-123456!"  # UserFactory's
@@ -44,7 +44,7 @@ def assert_reads_chinese(text: str):
 
 
 def fim42_draft(user):
-    return application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=400_000,
+    return application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000,
                               as_of=AS_OF)
 
 

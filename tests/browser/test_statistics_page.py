@@ -16,7 +16,7 @@ from payments.services import instalment_pay, publicity_create, publicity_finali
 from subsidies.models import Application
 from subsidies.services import application_create, application_submit, application_transition
 from tests.browser.audit import audit
-from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def world():
     owners = [applicant(OrganisationFactory(district=d, name=f"重庆<em>{d}</em>科技")) for d in ("渝北区", "江北区", "渝中区")]
     apps = []
     for i, owner in enumerate(owners * 2):
-        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS,
+        app = application_create(actor=owner, achievement_key=standard_item(), clause_code="FIM-4.2", facts=STANDARD_FACTS,
                                  amount_requested_yuan=50_000 * (i + 1), description="标准", as_of=dt.date(2026, 6, 1))
         application_submit(actor=owner, application_id=app.pk)
         apps.append(app)

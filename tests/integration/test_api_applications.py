@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Profile, Role
 from subsidies.services import application_create, application_submit
-from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,10 @@ def test_an_applicant_applies_submits_and_the_right_officer_approves(django_capt
     owner = applicant()
     api = client_for(owner)
 
-    created = api.post("/api/v1/applications/", {"clause": "FIM-4.2", "facts": STANDARD_FACTS, "as_of": "2026-06-01",
+    created = api.post("/api/v1/applications/", {"clause": "FIM-4.2", "facts": STANDARD_FACTS, "achievement_key": "ISO 12345:2026", "as_of": "2026-06-01",
                                                   "amount_requested_yuan": 450000, "description": "ISO/IEC 标准"},
                        format="json", HTTP_IDEMPOTENCY_KEY="abc")
-    again = api.post("/api/v1/applications/", {"clause": "FIM-4.2", "facts": STANDARD_FACTS, "as_of": "2026-06-01",
+    again = api.post("/api/v1/applications/", {"clause": "FIM-4.2", "facts": STANDARD_FACTS, "achievement_key": "ISO 12345:2026", "as_of": "2026-06-01",
                                                 "amount_requested_yuan": 450000}, format="json", HTTP_IDEMPOTENCY_KEY="abc")
     app_id = created.json()["id"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -63,7 +63,7 @@ def test_an_applicant_applies_submits_and_the_right_officer_approves(django_capt
 def test_an_amount_above_the_cap_is_a_400_naming_the_field(django_capture_on_commit_callbacks):
     api = client_for(applicant())
 
-    response = api.post("/api/v1/applications/", {"clause": "FIM-4.2", "facts": STANDARD_FACTS, "amount_requested_yuan": 900000},
+    response = api.post("/api/v1/applications/", {"clause": "FIM-4.2", "facts": STANDARD_FACTS, "achievement_key": "ISO 12345:2026", "amount_requested_yuan": 900000},
                         format="json")
 
     assert response.status_code == 400
@@ -72,7 +72,7 @@ def test_an_amount_above_the_cap_is_a_400_naming_the_field(django_capture_on_com
 
 def test_an_officer_never_sees_another_bureaus_applications(django_capture_on_commit_callbacks):
     owner = applicant()
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1)
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=1)
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=owner, application_id=app.pk)
     other = client_for(officer("市科技局"))
@@ -83,7 +83,7 @@ def test_an_officer_never_sees_another_bureaus_applications(django_capture_on_co
 
 def test_attachments_are_type_checked_and_served_only_to_those_allowed(django_capture_on_commit_callbacks):
     owner = applicant()
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1)
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=1)
     api = client_for(owner)
     pdf = SimpleUploadedFile("标准文本.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
     fake = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00", content_type="application/pdf")
@@ -106,7 +106,7 @@ ROLES = ("anonymous", "owner", "other_applicant", "officer", "other_officer", "r
 # endpoint: (method, path suffix, body, expected status per role in ROLES order) — on a submitted FIM-4.2 application
 MATRIX = {
     "list": ("get", "", None, (401, 200, 200, 200, 200, 403, 200)),
-    "create": ("post", "CREATE", {"clause": "FIM-4.2", "facts": STANDARD_FACTS, "amount_requested_yuan": 1},
+    "create": ("post", "CREATE", {"clause": "FIM-4.2", "facts": STANDARD_FACTS, "achievement_key": "ISO 12345:2026", "amount_requested_yuan": 1},
                (401, 201, 201, 403, 403, 403, 403)),
     "detail": ("get", "{id}/", None, (401, 200, 404, 200, 404, 403, 200)),
     "patch": ("patch", "{id}/", {"description": "x"}, (401, 409, 404, 403, 404, 403, 403)),
@@ -137,7 +137,7 @@ def world(django_capture_on_commit_callbacks):
         "admin": UserFactory(is_superuser=True, is_staff=True),
     }
     Profile.objects.create(user=users["rule_admin"], role=Role.RULE_ADMIN)
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=100,
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=100,
                              as_of=dt.date(2026, 6, 1))
     from subsidies.services.attachments import attachment_add
 

@@ -16,7 +16,7 @@ from schemathesis import checks
 
 from accounts.models import Profile, Role
 from subsidies.services import application_create
-from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer, standard_item
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -54,7 +54,7 @@ def role_headers(db) -> dict[str, dict]:
             headers[role] = {}
             continue
         if role == "applicant":
-            application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=400_000)
+            application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000)
         headers[role] = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
     return headers
 

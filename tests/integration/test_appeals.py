@@ -15,7 +15,7 @@ from subsidies.models import Appeal, Application
 from subsidies.models.applications import Status
 from subsidies.services import application_create, application_submit, application_transition
 from subsidies.services.appeals import application_appeal
-from tests.factories import STANDARD_FACTS, applicant, officer
+from tests.factories import STANDARD_FACTS, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -28,7 +28,7 @@ def world():
     owner = applicant()
     decider, reviewer = officer("市经济信息委", username="decider"), officer("市经济信息委", username="reviewer")
     with time_machine.travel(MONDAY, tick=False):
-        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS,
+        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(),
                                  amount_requested_yuan=400_000, as_of=dt.date(2026, 6, 1))
         application_submit(actor=owner, application_id=app.pk)
         application_transition(actor=decider, application_id=app.pk, action="reject", reason="材料不足")

@@ -16,7 +16,7 @@ from subsidies.services import application_create, application_submit, applicati
 from subsidies.services.appeals import application_appeal
 from subsidies.services.consultations import application_consult
 from subsidies.services.limits import open_calls_announce
-from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def kinds_of(user) -> list[str]:
 
 
 def draft(owner):
-    return application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=400_000,
+    return application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000,
                               as_of=dt.date(2026, 6, 1))
 
 

@@ -23,7 +23,7 @@ def test_an_applicant_applies_from_a_check_result_and_an_officer_approves_it(dja
     form = page.get("/applications/new/", {"clause": "FIM-4.2", "facts": json.dumps(STANDARD_FACTS), "as_of": "2026-06-01"})
     key = form.context["idempotency_key"]
     post = {"clause": "FIM-4.2", "facts": json.dumps(STANDARD_FACTS), "as_of": "2026-06-01", "idempotency_key": key,
-            "amount_requested_yuan": "450000", "description": "牵头制定 ISO 标准", "achievement_key": "ISO 99999"}
+            "amount_requested_yuan": "450000", "description": "牵头制定 ISO 标准", "achievement_key": "ISO 99999:2026"}
     created = page.post("/applications/new/", post)
     page.post("/applications/new/", post)  # a double click
     app = Application.objects.get(created_by=owner)
@@ -49,6 +49,7 @@ def test_an_officer_of_another_bureau_gets_a_404_page(django_capture_on_commit_c
     owner = applicant()
     page = signed_in(owner)
     page.post("/applications/new/", {"clause": "FIM-4.2", "facts": json.dumps(STANDARD_FACTS), "amount_requested_yuan": "1",
+                                     "achievement_key": "ISO 12345:2026",
                                      "idempotency_key": "k"})
     app = Application.objects.get(created_by=owner)
 
@@ -60,6 +61,7 @@ def test_a_refused_decision_is_explained_on_the_page(django_capture_on_commit_ca
     owner = applicant()
     page = signed_in(owner)
     page.post("/applications/new/", {"clause": "FIM-4.2", "facts": json.dumps(STANDARD_FACTS), "amount_requested_yuan": "1",
+                                     "achievement_key": "ISO 12345:2026",
                                      "idempotency_key": "k"})
     app = Application.objects.get(created_by=owner)
     with django_capture_on_commit_callbacks(execute=True):
@@ -77,6 +79,7 @@ def test_a_draft_page_shows_before_any_bureau_is_assigned():
     owner = applicant()
     page = signed_in(owner)
     page.post("/applications/new/", {"clause": "FIM-4.2", "facts": json.dumps(STANDARD_FACTS), "amount_requested_yuan": "1",
+                                     "achievement_key": "ISO 12345:2026",
                                      "idempotency_key": "k"})
     app = Application.objects.get(created_by=owner)
 

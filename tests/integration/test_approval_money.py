@@ -17,13 +17,13 @@ from programmes.models import Budget, BudgetEntry
 from subsidies.models.applications import Status
 from subsidies.money import support_left_yuan
 from subsidies.services import application_create, application_submit, application_transition
-from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant, officer, standard_item
 
 YEAR = timezone.localdate().year
 
 
 def submitted(user, amount=300_000, clause="FIM-4.2"):
-    app = application_create(actor=user, clause_code=clause, facts=STANDARD_FACTS, amount_requested_yuan=amount,
+    app = application_create(actor=user, achievement_key=standard_item(), clause_code=clause, facts=STANDARD_FACTS, amount_requested_yuan=amount,
                              description="牵头制定国际标准", as_of=dt.date(2026, 6, 1))
     return application_submit(actor=user, application_id=app.pk)
 

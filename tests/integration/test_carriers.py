@@ -306,7 +306,7 @@ def test_iic_fraud_adjusts_the_centre_and_the_engine_reports_iic15(book):
     centre.refresh_from_db()
     facts = facts_from_register(org)
 
-    assert centre.status == IndustryInnovationCentre.Status.RECTIFYING
+    assert centre.status == IndustryInnovationCentre.Status.WARNED
     assert facts["iic_fraud_verified"] is True and facts["iic_recognised"] is True
     assert "IIC-15" in {e["code"] for e in check(book, facts, AS_OF)["eligible"]}
 

@@ -16,7 +16,7 @@ from catalogue.loading import policies_load
 from policy_portal.celery import app as celery_app
 from subsidies.models import Evaluation
 from subsidies.services import application_create, application_submit
-from tests.factories import STANDARD_FACTS, applicant
+from tests.factories import STANDARD_FACTS, applicant, standard_item
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(settings.BASE_DIR)
@@ -67,7 +67,7 @@ def worker(transactional_db):
 def test_a_worker_evaluates_a_submitted_application_through_redis(worker):
     policies_load()
     user = applicant()
-    app = application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS,
+    app = application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(),
                              amount_requested_yuan=300_000, as_of=dt.date(2026, 6, 1))
 
     application_submit(actor=user, application_id=app.pk)  # autocommit: on_commit fires at once

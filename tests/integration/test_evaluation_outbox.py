@@ -8,7 +8,7 @@ from django.utils import timezone
 from subsidies.models import Evaluation
 from subsidies.outbox import evaluations_sweep
 from subsidies.services import application_create, application_submit, evaluation_run
-from tests.factories import STANDARD_FACTS, applicant
+from tests.factories import STANDARD_FACTS, applicant, standard_item
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def submitted_without_handover():
     """Submit, but drop the on-commit callbacks: what happens when the web process dies right after the commit."""
     user = applicant()
-    app = application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=400_000,
+    app = application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000,
                              description="牵头制定国际标准", as_of=dt.date(2026, 6, 1))
     application_submit(actor=user, application_id=app.pk)  # TestCase transaction: on_commit never runs
     return Evaluation.objects.get(application=app)

@@ -10,7 +10,7 @@ from rules.models import GoldenCase
 from rules.selectors import build_rulebook, clause_edit_args, current_version, rulebook_for_version
 from rules.services import clause_rule_edit, ruleset_draft_create
 from subsidies.services import application_create, application_submit
-from tests.factories import STANDARD_FACTS, UserFactory, applicant
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, standard_item
 from tests.rules.test_golden_cases import load_cases
 
 pytestmark = pytest.mark.django_db
@@ -113,11 +113,11 @@ def test_an_unchanged_draft_lists_no_subject(library, current, draft):
 
 def test_stored_applications_appear_by_reference_once_submitted(current, admin, draft, django_capture_on_commit_callbacks):
     owner = applicant()
-    submitted = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS,
+    submitted = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(),
                                    amount_requested_yuan=400_000, as_of=AS_OF)
     with django_capture_on_commit_callbacks(execute=True):
         submitted = application_submit(actor=owner, application_id=submitted.pk)  # its reference is given now
-    unsent = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS,
+    unsent = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(),
                                 amount_requested_yuan=400_000, as_of=AS_OF)
     edit(admin, draft, "FIM-4.2", amount_yuan=800_000)
 

@@ -11,7 +11,7 @@ from jobs.services import chunk_run, jobs_sweep
 from rules.services import ruleset_draft_create, ruleset_publish, ruleset_submit
 from subsidies.models import Evaluation
 from subsidies.services import application_create, application_submit
-from tests.factories import STANDARD_FACTS, UserFactory, applicant
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, standard_item
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 6, 1)
@@ -21,7 +21,7 @@ def submitted_applications(n: int) -> list[int]:
     owner = applicant()
     ids = []
     for _ in range(n):
-        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1,
+        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=1,
                                  as_of=AS_OF)
         application_submit(actor=owner, application_id=app.pk)
         ids.append(app.pk)

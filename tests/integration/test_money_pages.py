@@ -18,7 +18,7 @@ from payments.services import instalment_pay, publicity_create, publicity_finali
 from payments.statistics import statistics
 from programmes.budgets import budget_set
 from subsidies.services import application_create, application_submit, application_transition
-from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
@@ -26,7 +26,7 @@ EVIL = '重庆<script>alert("x")</script>科技'
 
 
 def approved(owner, lead, amount=300_000):
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=amount,
+    app = application_create(actor=owner, achievement_key=standard_item(), clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=amount,
                              description="标准", as_of=dt.date(2026, 6, 1))
     application_submit(actor=owner, application_id=app.pk)
     return application_transition(actor=lead, application_id=app.pk, action="approve")

@@ -25,7 +25,7 @@ from rules.selectors import build_rulebook, clause_edit_args, current_version, r
 from rules.services import clause_rule_edit, ruleset_draft_create, ruleset_publish, ruleset_submit
 from subsidies.models import Evaluation
 from subsidies.services import application_create, application_submit
-from tests.factories import STANDARD_FACTS, UserFactory, applicant
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, standard_item
 
 AS_OF = dt.date(2026, 6, 1)
 
@@ -161,7 +161,7 @@ def test_the_checker_page_is_the_same_built_once_or_every_time(loaded, client):
 def test_an_evaluation_stores_the_outcome_and_rebuilds_trace_and_answer_from_its_version(
         django_capture_on_commit_callbacks):
     owner = applicant()
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1,
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=1,
                              as_of=AS_OF)
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=owner, application_id=app.pk)
@@ -184,7 +184,7 @@ def test_reevaluating_a_chunk_takes_the_same_queries_for_ten_or_a_hundred_applic
     owner = applicant()
     ids = []
     for _ in range(100):
-        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1,
+        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=1,
                                  as_of=AS_OF)
         with django_capture_on_commit_callbacks(execute=True):
             application_submit(actor=owner, application_id=app.pk)
@@ -207,7 +207,7 @@ def test_the_impact_preview_as_a_job_reports_what_the_inline_preview_reports(dja
 
     owner = applicant()
     for _ in range(3):
-        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1,
+        app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=1,
                                  as_of=AS_OF)
         with django_capture_on_commit_callbacks(execute=True):
             application_submit(actor=owner, application_id=app.pk)

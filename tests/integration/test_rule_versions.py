@@ -18,7 +18,7 @@ from rules.services import (
 )
 from subsidies.models import Evaluation
 from subsidies.services import application_create, application_submit
-from tests.factories import STANDARD_FACTS, UserFactory, applicant
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, standard_item
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 6, 1)
@@ -150,7 +150,7 @@ def test_rolling_back_is_a_draft_that_another_administrator_publishes_with_its_c
 
 def test_publishing_reevaluates_open_applications_and_marks_changed_eligibility(django_capture_on_commit_callbacks):
     owner = applicant()
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1, as_of=AS_OF)
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=1, as_of=AS_OF)
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=owner, application_id=app.pk)
     author = UserFactory()
@@ -204,7 +204,7 @@ def test_loading_the_fixtures_again_never_undoes_a_publication_or_a_case_edit():
 
 def test_an_old_decision_replays_with_its_own_version_after_a_new_publication(django_capture_on_commit_callbacks):
     owner = applicant()
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1, as_of=AS_OF)
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=1, as_of=AS_OF)
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=owner, application_id=app.pk)
     stored = Evaluation.objects.get(application=app)

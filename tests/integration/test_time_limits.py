@@ -17,7 +17,7 @@ from subsidies.models.applications import Status
 from subsidies.notices import OVERDUE_DIGEST
 from subsidies.services import application_create, application_submit, application_transition
 from subsidies.services.limits import overdue_digests_send
-from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -26,7 +26,7 @@ MONDAY = dt.datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)
 
 def submitted(user=None, **kwargs):
     user = user or applicant()
-    app = application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=400_000,
+    app = application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000,
                              as_of=dt.date(2026, 6, 1), **kwargs)
     return application_submit(actor=user, application_id=app.pk)
 

@@ -101,11 +101,11 @@ def build(steps: list[str], users) -> Application:
     else:
         amount = None if "no_amount" in steps else 400_000
         app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=amount,
-                                 as_of=dt.date(2026, 6, 1), achievement_key="standard:ISO 1")
-    if "achievement_taken" in steps:
-        other = application_create(actor=users["other_applicant"], clause_code="FIM-4.2", facts=STANDARD_FACTS,
-                                   amount_requested_yuan=1, achievement_key="standard:ISO 1")
-        application_submit(actor=users["other_applicant"], application_id=other.pk)
+                                 as_of=dt.date(2026, 6, 1), achievement_key="ISO 1:2026")
+    if "achievement_taken" in steps:  # the same organisation's other application, for the same standard, spelt apart
+        other = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS,
+                                   amount_requested_yuan=1, achievement_key="ISO1：2026")
+        application_submit(actor=owner, application_id=other.pk)
         application_transition(actor=users["jxw"], application_id=other.pk, action="approve")
     for step in steps:
         if step == "submit":

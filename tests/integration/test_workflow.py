@@ -9,12 +9,13 @@ from subsidies.models import Application, Evaluation, RoutingRule
 from subsidies.models.applications import Stage, Status
 from subsidies.services import application_create, application_submit, application_transition
 from subsidies.workflow import ACTIONS
-from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 
 
 def draft(user, clause="FIM-4.2", amount=400_000, **kwargs):
+    kwargs.setdefault("achievement_key", standard_item())
     return application_create(actor=user, clause_code=clause, facts=STANDARD_FACTS, amount_requested_yuan=amount,
                               description="牵头制定国际标准", as_of=__import__("datetime").date(2026, 6, 1), **kwargs)
 
@@ -171,29 +172,6 @@ def test_reassigning_moves_the_application_to_a_co_responsible_bureau(django_cap
     with pytest.raises(DomainError):
         application_transition(actor=officer("市知识产权局"), application_id=app.pk, action="reassign",
                                to_bureau="市科技局", reason="not a bureau of FIM-4")
-
-
-def test_an_achievement_is_approved_once_across_clauses(django_capture_on_commit_callbacks):
-    first = submitted(applicant(), django_capture_on_commit_callbacks, achievement_key="standard:ISO 12345")
-    second = submitted(applicant(), django_capture_on_commit_callbacks, achievement_key="standard:ISO 12345")
-    jxw = officer("市经济信息委")
-    application_transition(actor=jxw, application_id=first.pk, action="approve")
-
-    with pytest.raises(Conflict) as err:
-        application_transition(actor=jxw, application_id=second.pk, action="approve")
-
-    assert err.value.field == "achievement_key"
-
-
-def test_the_database_refuses_a_second_approval_of_one_achievement(django_capture_on_commit_callbacks):
-    from django.db import IntegrityError, transaction
-
-    first = submitted(applicant(), django_capture_on_commit_callbacks, achievement_key="product:X1")
-    second = submitted(applicant(), django_capture_on_commit_callbacks, achievement_key="product:X1")
-    Application.objects.filter(pk=first.pk).update(status=Status.APPROVED)
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Application.objects.filter(pk=second.pk).update(status=Status.APPROVED)
 
 
 def test_iic_applications_go_first_to_the_district_then_to_the_municipal_commission(django_capture_on_commit_callbacks):

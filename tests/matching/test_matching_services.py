@@ -12,7 +12,7 @@ from matching.services.lists import list_import_apply, list_import_preview, pars
 from matching.services.profiles import effective_profile, profile_fact_verify, profile_facts_declare
 from notifications.models import Notification
 from policy_portal.exceptions import DomainError
-from tests.factories import OrganisationFactory, UserFactory, applicant, credit_code
+from tests.factories import OrganisationFactory, UserFactory, applicant, credit_code, standard_item
 
 from .helpers import list_csv, publish_without, run_job
 
@@ -138,7 +138,7 @@ def test_an_approval_matches_its_organisation_again_since_the_registers_may_have
     from tests.factories import STANDARD_FACTS
 
     member = applicant()
-    app = application_create(actor=member, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1,
+    app = application_create(actor=member, achievement_key=standard_item(), clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=1,
                              as_of=dt.date(2026, 6, 1))
 
     application_approved.send(sender=Application, application=app, actor=None)

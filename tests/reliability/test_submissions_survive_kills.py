@@ -30,7 +30,9 @@ def drafts(n: int) -> tuple[str, list[int]]:
     clause = Clause.objects.get(code="FIM-4.2")
     Application.objects.bulk_create([
         Application(reference=f"SUB{i:09d}", organisation=org, created_by=owner, clause=clause, facts=STANDARD_FACTS,
-                    as_of=dt.date(2026, 6, 1), amount_requested_yuan=300_000, status=Status.DRAFT)
+                    as_of=dt.date(2026, 6, 1), amount_requested_yuan=300_000, status=Status.DRAFT,
+                    achievement_kind="standard_international", achievement_key=f"ISO {i + 1}:2026",
+                    achievement_normalised=f"ISO {i + 1}:2026")
         for i in range(n)
     ])
     ids = list(Application.objects.filter(organisation=org).order_by("pk").values_list("pk", flat=True))
