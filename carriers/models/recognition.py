@@ -104,17 +104,25 @@ class IICEstablishmentPlan(models.Model):
                                                               code="too_long")})
 
 
-class IICScoreSheet(models.Model):
-    """An officer's 附件2 evaluation form for an IIC-12 application: one sheet per application and bureau."""
+class ScoredForm(models.Model):
+    """The 附件2 evaluation form's figures, as an officer or the applicant filled them in."""
 
-    application = models.ForeignKey("subsidies.Application", on_delete=models.CASCADE, related_name="iic_score_sheets")
-    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, related_name="+")
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scores = models.JSONField(default=dict, help_text=_("Third-level indicator key → score (a decimal string)."))
     bonus = models.JSONField(default=dict, help_text=_("Bonus item key → score."))
     base_total = models.DecimalField(max_digits=6, decimal_places=2)
     bonus_total = models.DecimalField(max_digits=6, decimal_places=2)
     total = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        abstract = True
+
+
+class IICScoreSheet(ScoredForm):
+    """An officer's 附件2 evaluation form for an IIC-12 application: one sheet per application and bureau."""
+
+    application = models.ForeignKey("subsidies.Application", on_delete=models.CASCADE, related_name="iic_score_sheets")
+    bureau = models.ForeignKey("catalogue.Bureau", on_delete=models.PROTECT, related_name="+")
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,17 +130,12 @@ class IICScoreSheet(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "bureau"], name="one_score_sheet_per_bureau")]
 
 
-class IICSelfAssessment(models.Model):
+class IICSelfAssessment(ScoredForm):
     """The applicant's own 附件2 evaluation form, part of an IIC-12 application and required before it is submitted;
     both stages of reviewers (the district 主管单位, then 市发展改革委) read it beside their own score sheets."""
 
     application = models.OneToOneField("subsidies.Application", on_delete=models.CASCADE, related_name="iic_self_assessment")
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    scores = models.JSONField(default=dict, help_text=_("Third-level indicator key → score (a decimal string)."))
-    bonus = models.JSONField(default=dict, help_text=_("Bonus item key → score."))
-    base_total = models.DecimalField(max_digits=6, decimal_places=2)
-    bonus_total = models.DecimalField(max_digits=6, decimal_places=2)
-    total = models.DecimalField(max_digits=6, decimal_places=2)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
