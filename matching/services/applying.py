@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.selectors import bureau_of, organisation_of, role_of
 from catalogue.models import Clause
-from policy_portal.exceptions import DomainError, NotAllowed
+from policy_portal.exceptions import DomainError, NotAllowed, NotFound
 from rules.selectors import current_version, rulebook_for_version
 from subsidies.services.actions import application_award
 from subsidies.services.applications import application_create
@@ -31,7 +31,7 @@ def _own_match(actor, match_id) -> Match:
     match = (Match.objects.select_for_update(of=("self",)).select_related("clause", "organisation")
              .filter(pk=match_id, organisation=organisation).first())
     if match is None:
-        raise DomainError("not_found", field="match")
+        raise NotFound("not_found", field="match")
     return match
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.credit_code import CreditCodeError, validate_credit_code
 from accounts.models import Organisation, Role
 from accounts.selectors import role_of
-from policy_portal.exceptions import DomainError, NotAllowed
+from policy_portal.exceptions import DomainError, NotAllowed, NotFound
 from rules.models import Fact
 from rules.operators import FactError, FactType, normalise_value
 from rules.selectors import fact_spec
@@ -287,7 +287,7 @@ def list_import_apply(*, actor, import_id: int) -> ListImport:
     _require_admin(actor)
     record = ListImport.objects.select_for_update().filter(pk=import_id).first()
     if record is None:
-        raise DomainError("not_found", field="import")
+        raise NotFound("not_found", field="import")
     if record.state != ListImport.State.PREVIEW:
         raise DomainError("list_not_preview", field="import")
     if record.summary.get("error_count"):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from accounts.selectors import organisation_of, role_of
-from policy_portal.exceptions import DomainError, NotAllowed
+from policy_portal.exceptions import DomainError, NotAllowed, NotFound
 from rules.operators import normalise_value
 from rules.selectors import fact_specs
 
@@ -91,7 +91,7 @@ def profile_fact_verify(*, actor, organisation_id: int, fact: str, value) -> boo
         raise NotAllowed("permission_denied")
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
-        raise DomainError("not_found", field="organisation")
+        raise NotFound("not_found", field="organisation")
     changed = _write(organisation=organisation, fact=fact, value=_validated(fact, value), source=Source.OFFICER,
                      actor=actor)
     if changed:

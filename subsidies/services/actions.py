@@ -12,6 +12,7 @@ from policy_portal.exceptions import Conflict, DomainError
 
 from ..models import Application
 from ..models.applications import Status
+from ..terms import stated_item
 from ..workflow import ACTIONS, INTERNAL_ACTIONS, Step, call_open
 from .applications import _event, _get_for_update, _validate_facts
 
@@ -89,9 +90,11 @@ def application_award(*, actor, organisation, clause, facts: dict, achievement_k
     with transaction.atomic():
         app = Application.objects.filter(organisation=organisation, clause=clause, idempotency_key=key).first()
         if app is None:
+            kind, stated, normalised = stated_item(clause, achievement_key)  # the item, as any application states it
             app = Application.objects.create(
                 organisation=organisation, created_by=actor, clause=clause, facts=_validate_facts(facts),
-                as_of=timezone.localdate(), achievement_key=achievement_key.strip()[:160], idempotency_key=key)
+                as_of=timezone.localdate(), achievement_kind=kind, achievement_key=stated,
+                achievement_normalised=normalised, idempotency_key=key)
             _event(app, actor=actor, action="create", from_status="", data={"award": key})
         if app.status == Status.APPROVED:
             return app

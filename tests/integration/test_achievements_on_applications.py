@@ -63,10 +63,11 @@ def test_stating_the_item_on_the_draft_lets_it_be_submitted(django_capture_on_co
 
 
 def test_a_non_monetary_clause_needs_no_item(django_capture_on_commit_callbacks):
-    from tests.integration.test_carriers import IIC_FACTS
+    from tests.integration.test_carriers import IIC_FACTS, iic_parts_complete
 
     user = applicant()
     app = application_create(actor=user, clause_code="IIC-12", facts=IIC_FACTS, as_of=AS_OF)
+    iic_parts_complete(user, app)  # its 附件1 plan and 附件2 self-assessment: parts, not an item
 
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=user, application_id=app.pk)
@@ -207,6 +208,7 @@ def test_submitting_through_the_api_answers_with_the_warning_and_the_earlier_app
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=user, application_id=earlier.pk)
     application_transition(actor=officer("市经济信息委"), application_id=earlier.pk, action="approve")
+    earlier.refresh_from_db()  # its reference was given at submission
     app = application_create(actor=user, clause_code="FIM-4.3", facts=national, amount_requested_yuan=1, as_of=AS_OF,
                              achievement_key="gb/t4567—2026")
     api = APIClient()

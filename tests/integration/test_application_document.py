@@ -13,7 +13,7 @@ from accounts.models import Profile, Role
 from programmes.services import call_create
 from subsidies.services import application_create, application_submit
 from subsidies.services.attachments import attachment_add
-from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,7 +30,7 @@ def submitted(django_capture_on_commit_callbacks):
                        opens_at=timezone.now() - dt.timedelta(days=1), closes_at=timezone.now() + dt.timedelta(days=9),
                        materials=[{"name_zh": "承诺书", "extensions": [".pdf"]}])
     user = applicant()
-    app = application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=400_000,
+    app = application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000,
                              as_of=dt.date(2026, 6, 1), description="牵头制定具身智能国际标准")
     attachment_add(actor=user, application_id=app.pk, material_id=call.materials.get().pk,
                    upload=SimpleUploadedFile("承诺书-盖章.pdf", PDF))
@@ -58,7 +58,7 @@ def test_the_pdf_opens_and_holds_the_reference_the_facts_the_answer_and_the_mate
 def test_the_api_serves_the_pdf_to_the_bureau_and_refuses_a_draft(django_capture_on_commit_callbacks):
     _user, app = submitted(django_capture_on_commit_callbacks)
     owner = applicant()
-    unsent = application_create(actor=owner, clause_code="FIM-4.1", facts=STANDARD_FACTS, as_of=dt.date(2026, 6, 1))
+    unsent = application_create(actor=owner, clause_code="FIM-4.1", facts=STANDARD_FACTS, achievement_key=standard_item(), as_of=dt.date(2026, 6, 1))
     api = APIClient()
 
     api.force_authenticate(officer("市经济信息委"))

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from subsidies.services import application_create, application_submit, application_transition
 from subsidies.services.consultations import application_consult, consultation_answer
-from tests.factories import STANDARD_FACTS, applicant, officer
+from tests.factories import STANDARD_FACTS, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 QUESTION = "贵局是否已受理该标准的立项？"
@@ -19,7 +19,7 @@ RETURNED = "请补充标准发布证明"
 @pytest.fixture
 def consulted(django_capture_on_commit_callbacks):
     owner, handler, consulted_officer = applicant(), officer("市经济信息委"), officer("市知识产权局")
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=100,
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=100,
                              as_of=dt.date(2026, 6, 1))
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=owner, application_id=app.pk)
@@ -87,7 +87,7 @@ def test_the_officer_api_has_the_consultation_and_the_usernames(consulted):
 
 def test_a_reassignment_reason_between_bureaus_is_not_shown_to_the_applicant(django_capture_on_commit_callbacks):
     owner, handler = applicant(), officer("市经济信息委")
-    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=100,
+    app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=100,
                              as_of=dt.date(2026, 6, 1))
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=owner, application_id=app.pk)

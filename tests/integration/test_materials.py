@@ -16,7 +16,7 @@ from programmes.services import call_create
 from subsidies.models.applications import Status
 from subsidies.services import application_create, application_submit
 from subsidies.services.attachments import attachment_add
-from tests.factories import STANDARD_FACTS, UserFactory, applicant
+from tests.factories import STANDARD_FACTS, UserFactory, applicant, standard_item
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -41,7 +41,7 @@ def open_call():
 
 
 def draft(user):
-    return application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=400_000,
+    return application_create(actor=user, clause_code="FIM-4.2", facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000,
                               as_of=dt.date(2026, 6, 1))
 
 

@@ -17,7 +17,7 @@ from programmes.budgets import budget_set
 from programmes.models import Budget
 from subsidies.models import Application
 from subsidies.models.applications import Status
-from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
@@ -39,10 +39,11 @@ def figures(budget: Budget) -> tuple[int, int, int]:
 def approved_through_the_api(owner, lead, amount=300_000) -> int:
     created = client(owner).post("/api/v1/applications/", {
         "clause": "FIM-4.2", "facts": STANDARD_FACTS, "amount_requested_yuan": amount,
-        "description": "牵头制定国际标准", "as_of": "2026-06-01"}, format="json")
+        "description": "牵头制定国际标准", "as_of": "2026-06-01", "achievement_key": standard_item()}, format="json")
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    assert client(owner).post(f"/api/v1/applications/{pk}/submit/").status_code == 200
+    submitted = client(owner).post(f"/api/v1/applications/{pk}/submit/")
+    assert submitted.status_code == 200, submitted.json()
     approved = client(lead).post(f"/api/v1/applications/{pk}/decide/", {"decision": "approve"}, format="json")
     assert approved.status_code == 200, approved.json()
     return pk

@@ -9,13 +9,13 @@ from rest_framework.test import APIClient
 
 from subsidies.models import Application
 from subsidies.services import application_create, application_submit, application_transition
-from tests.factories import STANDARD_FACTS, applicant, officer
+from tests.factories import STANDARD_FACTS, applicant, officer, standard_item
 
 pytestmark = pytest.mark.django_db
 
 
 def draft(user, clause="FIM-4.2"):
-    return application_create(actor=user, clause_code=clause, facts=STANDARD_FACTS, amount_requested_yuan=400_000,
+    return application_create(actor=user, clause_code=clause, facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000,
                               as_of=dt.date(2026, 6, 1))
 
 

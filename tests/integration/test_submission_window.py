@@ -14,7 +14,7 @@ from programmes.services import call_close_at, call_create
 from subsidies.models import Application
 from subsidies.models.applications import Status
 from subsidies.services import application_create, application_submit
-from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant
+from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant, standard_item
 
 SECOND = dt.timedelta(seconds=1)
 
@@ -26,7 +26,7 @@ def admin():
 
 
 def draft(user, clause="FIM-4.2"):
-    return application_create(actor=user, clause_code=clause, facts=STANDARD_FACTS, amount_requested_yuan=400_000,
+    return application_create(actor=user, clause_code=clause, facts=STANDARD_FACTS, achievement_key=standard_item(), amount_requested_yuan=400_000,
                               as_of=dt.date(2026, 6, 1))
 
 

@@ -107,7 +107,8 @@ def test_the_api_reports_each_refusal_and_an_already_supported_achievement_is_re
     app = Application.objects.get()
     other = Application.objects.create(organisation=app.organisation, created_by=lead, clause=app.clause,
                                        facts=app.facts, as_of=app.as_of, achievement_key=app.achievement_key,
-                                       idempotency_key="other")
+                                       achievement_kind=app.achievement_kind,
+                                       achievement_normalised=app.achievement_normalised, idempotency_key="other")
     from subsidies.services.actions import application_transition
     from policy_portal.exceptions import DomainError
     with pytest.raises(DomainError) as refused:

@@ -18,8 +18,10 @@ from catalogue.models import Bureau
 from policy_portal.demo import seeders
 
 ORGANISATIONS = [
-    {"name": "重庆未来智造科技有限公司", "credit_code": "91500112MA60KD7L2J", "district": "渝北区", "org_type": "enterprise"},
-    {"name": "重庆示范大学", "credit_code": "12500000450401234E", "district": "沙坪坝区", "org_type": "university"},
+    {"name": "重庆未来智造科技有限公司", "credit_code": "91500112MA60KD7L2J", "district": "渝北区", "org_type": "enterprise",
+     "status": "verified"},
+    {"name": "重庆示范大学", "credit_code": "12500000450401234E", "district": "沙坪坝区", "org_type": "university",
+     "status": "verified"},
 ]
 OFFICER_BUREAUS = [
     ("officer-jxw", "市经济信息委"),
