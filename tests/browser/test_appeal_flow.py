@@ -63,11 +63,13 @@ def test_a_rejection_is_appealed_and_overturned_by_a_second_officer_of_the_burea
     jxw2.click("button[value=overturn]")
     expect(jxw2.locator("[data-status]")).to_have_attribute("data-status", "under_review")
     expect(jxw2.locator("#appeals [data-outcome=overturned]")).to_be_visible()
+    expect(jxw2.locator(".history li[data-action=overturn]")).to_contain_text("jxw2")  # officers see who: the second officer
     audit(jxw2, "appeal-overturned")
 
     firm.goto("/inbox/")
     expect(firm.locator("main")).to_contain_text(f"申请 {app.reference} 复核结果：撤销原决定")
     audit(firm, "appeal-inbox-applicant")
     firm.goto(f"/applications/{app.pk}/")
-    expect(firm.locator(".history li[data-action=overturn]")).to_contain_text("jxw2")
+    expect(firm.locator(".history li[data-action=overturn]")).to_contain_text("市经济信息委")  # the applicant: the bureau
+    expect(firm.locator(".history li[data-action=overturn]")).not_to_contain_text("jxw")  # never an officer's username
     expect(firm.locator(".history li[data-action=appeal]")).to_contain_text("firm")

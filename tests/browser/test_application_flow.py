@@ -56,5 +56,6 @@ def test_an_applicant_applies_from_the_checker_and_the_right_bureau_approves(new
     expect(firm.locator("#approved-amount")).to_contain_text("40 万元")
     history = firm.locator(".history li")
     expect(history).to_have_count(3)
-    expect(history.nth(2)).to_contain_text("jxw")
+    expect(history.nth(2)).to_contain_text("市经济信息委")  # the applicant knows the officer by their bureau
+    expect(history.nth(2)).not_to_contain_text("jxw")  # never by their username
     expect(history.nth(2)).to_contain_text("批准")

@@ -19,7 +19,7 @@ from programmes.services import call_close_at, call_create, material_template_se
 from subsidies.models import Application
 from tests.browser.audit import audit
 from tests.browser.test_checker import state_lead_drafter_of_an_international_standard
-from tests.factories import UserFactory, credit_code, officer
+from tests.factories import UserFactory, credit_code, officer, standard_item
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -58,6 +58,7 @@ def apply_from_the_checker(page):
 def draft_and_gather_materials(page, tmp_path, audited=False):
     expect(page.locator("h1")).to_contain_text("FIM-4.2")
     page.fill("#amount", "450000")
+    page.fill("#achievement", standard_item())  # 成果标识: the standard this application is for (就新、不重复)
     page.fill("#description", "牵头制定具身智能国际标准")
     page.click("text=保存草稿")
     expect(page.locator("#materials")).to_be_visible()

@@ -106,6 +106,8 @@ def publishing_while_cases_fail(new_page):
     reviewer = new_page()
     sign_in(reviewer, "reviewer")
     reviewer.goto(draft_url)
+    # 80 万元 differs from the quoted 最高50万元: acknowledged, so the refusal is the case library's
+    reviewer.locator('.acknowledgement[data-clause="FIM-4.2"] textarea').fill("市经济信息委决定提高支持额度")
     reviewer.get_by_role("button", name="发布", exact=True).click()
     text = refusal(reviewer)
     assert "FIM-4.2" in text and "50 万元" in text and "80 万元" in text, text

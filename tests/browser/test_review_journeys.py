@@ -15,7 +15,7 @@ from rules.services import clause_rule_edit, ruleset_draft_create, ruleset_publi
 from subsidies.services import application_create, application_submit
 from tests.browser.audit import audit
 from tests.browser.test_application_flow import sign_in
-from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant, officer
+from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant, officer, standard_item
 from tests.integration.test_carriers import IIC_FACTS, iic_plan_complete
 
 pytestmark = pytest.mark.browser
@@ -179,7 +179,7 @@ def test_an_officer_consults_another_bureau_and_the_applicant_sees_none_of_it(ne
     owner = applicant(organisation=OrganisationFactory(name="重庆具身智能科技有限公司"), username="firm")
     handler, ipo = officer("市经济信息委", username="jxw"), officer("市知识产权局", username="ipo")
     app = application_create(actor=owner, clause_code="FIM-4.2", facts=STANDARD_FACTS, amount_requested_yuan=400_000,
-                             as_of=dt.date(2026, 6, 1))
+                             as_of=dt.date(2026, 6, 1), achievement_key=standard_item())
     application_submit(actor=owner, application_id=app.pk)
 
     officer_page = new_page()
