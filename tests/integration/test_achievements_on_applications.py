@@ -4,15 +4,15 @@ approved once per organisation — by the workflow's condition and, for approval
 FIM's last paragraph: "本政策措施与本市其他同类政策有重叠或冲突的，按照“就新、不重复”原则执行".
 """
 import datetime as dt
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from policy_portal.exceptions import Conflict, DomainError
 from subsidies.models import Application
 from subsidies.models.applications import Status
 from subsidies.services import application_create, application_submit, application_transition, application_update
+from tests.concurrency import approve_at_once
 from tests.factories import STANDARD_FACTS, OrganisationFactory, applicant, officer
 
 pytestmark = pytest.mark.django_db
@@ -126,24 +126,7 @@ def test_two_approvals_of_one_item_racing_one_wins_the_database_refuses_the_othe
     apps = [submitted(applicant(organisation=organisation), key, django_capture_on_commit_callbacks)
             for key in ("ISO 23456:2026", "ISO23456:2026")]
     officers = [officer("市经济信息委"), officer("市经济信息委")]
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def approve(user, app):
-        try:
-            barrier.wait()
-            application_transition(actor=user, application_id=app.pk, action="approve")
-            outcomes.append("ok")
-        except Conflict as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=pair) for pair in zip(officers, apps)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = approve_at_once(list(zip(officers, apps)))
 
     assert outcomes.count("ok") == 1
     assert set(outcomes) - {"ok"} <= {"achievement_already_supported", "achievement_already_supported_concurrently"}

@@ -3,10 +3,8 @@ an organisation's yearly cap on FIM support; an objection upheld in 公示 relea
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from programmes.models import Budget, BudgetEntry
 from subsidies.models.applications import Status
 from subsidies.money import support_left_yuan
 from subsidies.services import application_create, application_submit, application_transition
+from tests.concurrency import approve_at_once
 from tests.factories import STANDARD_FACTS, OrganisationFactory, UserFactory, applicant, officer, standard_item
 
 YEAR = timezone.localdate().year
@@ -114,23 +113,7 @@ def test_twenty_approvals_at_once_against_a_budget_that_fits_ten_approve_exactly
     budget = budget_set(actor=admin, measure_number=4, year=YEAR, amount_yuan=10 * 300_000)
     apps = [submitted(applicant()) for _ in range(20)]
     officers = [officer("市经济信息委") for _ in range(20)]
-    start, results = threading.Barrier(20), []
-
-    def approve(user, app):
-        try:
-            start.wait()
-            application_transition(actor=user, application_id=app.pk, action="approve")
-            results.append("ok")
-        except Conflict as exc:
-            results.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=pair) for pair in zip(officers, apps)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = approve_at_once(list(zip(officers, apps)))
 
     budget = Budget.objects.get(pk=budget.pk)
     assert sorted(results) == ["ok"] * 10 + ["over_budget"] * 10
