@@ -193,14 +193,20 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     call = serializers.SerializerMethodField(help_text="The call it is (or will be) submitted under; null: rolling")
     materials = serializers.SerializerMethodField(help_text="The call's materials, each with the file uploaded for it")
 
+    def _materials(self, app):
+        """The call and its material rows, read once for both fields (as _claims does for the earlier claims)."""
+        if not hasattr(app, "_materials"):
+            app._materials = application_materials(app)
+        return app._materials
+
     @extend_schema_field(CallBriefSerializer(allow_null=True))
     def get_call(self, app) -> dict | None:
-        call, _rows = application_materials(app)
+        call, _rows = self._materials(app)
         return CallBriefSerializer(call).data if call else None
 
     @extend_schema_field(MaterialRowSerializer(many=True))
     def get_materials(self, app) -> list[dict]:
-        return MaterialRowSerializer(application_materials(app)[1], many=True).data
+        return MaterialRowSerializer(self._materials(app)[1], many=True).data
     support_left_yuan = serializers.SerializerMethodField(
         help_text="What the organisation has left this year under the yearly cap on FIM support; null: no cap.")
 
